@@ -1,0 +1,145 @@
+"""The `trace-net` command: thin click commands over the library.
+
+`trace-net PROBLEM.yaml` (no subcommand) traces a problem; subcommands (check, generate,
+schema, ...) sit beside it.  Bad input: one message naming the place, exit status 2.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXAMPLE = """\b
+Examples:
+  trace-net worked_examples/or_gate/problem.yaml
+  trace-net problem.yaml --format latex -o sheet.tex
+  trace-net problem.yaml --format json --numbers float --steps 3
+  cat problem.yaml | trace-net - --round 3
+"""
+
+
+class InputError(click.ClickException):
+    """Bad input: exit status 2, one line."""
+
+    exit_code = 2
+
+    def format_message(self):
+        return self.message
+
+
+def fail(err) -> InputError:
+    return InputError(str(err))
+
+
+def write_output(text_or_bytes, path: str | None):
+    """Standard output, or FILE written whole: a temporary file renamed into place, so a
+    failure never leaves a half-written file behind."""
+    if path is None or path == "-":
+        if isinstance(text_or_bytes, bytes):
+            sys.stdout.buffer.write(text_or_bytes)
+        else:
+            click.echo(text_or_bytes, nl=False)
+        return
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"{path}: the folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(text_or_bytes if isinstance(text_or_bytes, bytes) else text_or_bytes.encode("utf-8"))
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+class DefaultGroup(click.Group):
+    """A group whose first argument, when it is not a subcommand, is a problem file."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["trace"] + list(args)
+        elif not args:
+            args = ["trace"]
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx, formatter):
+        formatter.write_usage("trace-net", "PROBLEM.yaml [OPTIONS] | COMMAND [ARGS]...")
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=EXAMPLE)
+@click.version_option(__version__, prog_name="trace-net")
+def main():
+    """Trace training steps of a small neural network and write the whole derivation down.
+
+    trace-net PROBLEM.yaml writes the worksheet of the problem (Markdown by default).
+    """
+
+
+def common_trace_options(f):
+    f = click.option("--steps", type=click.IntRange(1), help="Training iterations to trace.")(f)
+    f = click.option("--round", "round_", type=click.IntRange(0, 30),
+                     help="Hand-calculation mode: round every quantity to K decimals.")(f)
+    f = click.option("--decimals", type=click.IntRange(0, 30), help="Digits shown for inexact values.")(f)
+    f = click.option("--numbers", type=click.Choice(["exact", "float", "symbolic"]), help="Number mode.")(f)
+    return f
+
+
+def load(problem_path, numbers=None, decimals=None, round_=None, steps=None):
+    from .problem import load_problem
+    from .schema import ProblemError
+    try:
+        return load_problem(problem_path, {"numbers": numbers, "decimals": decimals,
+                                           "round": round_, "steps": steps})
+    except ProblemError as e:
+        raise fail(e) from None
+
+
+@main.command("trace", context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXAMPLE)
+@click.argument("problem", metavar="PROBLEM.yaml", required=False)
+@click.option("-f", "--format", "fmt", type=click.Choice(["markdown", "latex", "json", "pdf"]),
+              default="markdown", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (default: standard output).")
+@click.option("--detail", type=click.Choice(["matrix", "entries", "chain"]), default="matrix", show_default=True,
+              help="How much of each computation the worksheet writes out.")
+@click.option("--max-entries", type=click.IntRange(0), default=None,
+              help="Elide matrices with more entries than this (0: never). JSON is never elided.")
+@common_trace_options
+def trace_cmd(problem, fmt, output, detail, max_entries, numbers, decimals, round_, steps):
+    """Trace PROBLEM.yaml ('-' for standard input) and write its worksheet."""
+    if problem is None:
+        raise click.UsageError("give a problem file (or '-' for standard input); see trace-net --help")
+    from .engine import trace
+    from .schema import ProblemError
+    prob = load(problem, numbers, decimals, round_, steps)
+    try:
+        t = trace(prob)
+        if fmt == "pdf":
+            from .render.pdf import to_pdf
+            if output is None:
+                raise InputError("--format pdf needs -o FILE.pdf")
+            from .render.pdf import PdfError
+            try:
+                data = to_pdf(t.render("latex", detail=detail, max_entries=max_entries))
+            except PdfError as e:
+                raise click.ClickException(str(e)) from None
+            write_output(data, output)
+            return
+        text = t.render(fmt, detail=detail, max_entries=max_entries)
+    except ProblemError as e:
+        raise fail(e) from None
+    write_output(text, output)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

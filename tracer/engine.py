@@ -1,0 +1,27 @@
+"""Tracing a problem: build the network in the chosen field, run the steps, keep the trace."""
+from __future__ import annotations
+
+from .network import build_network
+from .numbers import make_field
+from .optim import make_optimizer
+from .recorder import Recorder
+from .trace import Trace
+
+
+def trace(problem) -> Trace:
+    """Every quantity of every step of `problem` (a tracer.problem.Problem)."""
+    F = make_field(problem.numbers, problem.round)
+    if problem.numbers == "symbolic":
+        from .symbolic import symbolize
+        problem, F = symbolize(problem, F)
+    net = build_network(problem, F)
+    opt = make_optimizer(problem.optimizer, problem.opt_opts)
+    rec = Recorder(F)
+    batches = problem.batches()
+    for s in range(problem.steps):
+        batch = batches[s % len(batches)]
+        X = net.orient(F, [problem.x[i] for i in batch])
+        Y = net.orient(F, [problem.y[i] for i in batch])
+        rec.begin_step(s, batch)
+        net.step(rec, X, Y, opt, s + 1)
+    return Trace(problem, F, rec.steps)

@@ -1,0 +1,340 @@
+"""Expression nodes: how each quantity is computed, evaluated in any number field.
+
+The engine never computes a matrix directly: it builds an expression (`Z1 = W1 @ A0 + b1`)
+and the recorder evaluates it.  The same tree is what the worksheets print (general formula,
+then the matrices substituted) and what the checker re-evaluates on a student's own earlier
+answers.  One implementation of every operation, three uses.
+
+Layout: `feat` is the axis that indexes features/neurons (0 for columns layout, 1 for rows);
+in augmented bias mode index 0 along `feat` is the constant-1 row/column.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+
+class Ctx:
+    """What evaluation needs: the values by name, the field, and (optionally) a place to keep
+    the value of every sub-expression for the worksheets."""
+
+    def __init__(self, env, field, parts=None):
+        self.env, self.F, self.parts = env, field, parts
+
+    def keep(self, node, value):
+        if self.parts is not None:
+            self.parts[id(node)] = value
+        return value
+
+
+class Node:
+    args: tuple = ()
+
+    def eval(self, ctx: Ctx):
+        return ctx.keep(self, self.compute(ctx, *[a.eval(ctx) for a in self.args]))
+
+    def compute(self, ctx, *vals):
+        raise NotImplementedError
+
+    def refs(self):
+        """Names this expression reads, in order of appearance."""
+        out = []
+        for a in self.args:
+            for r in a.refs():
+                if r not in out:
+                    out.append(r)
+        return out
+
+    def __repr__(self):
+        inner = ", ".join(repr(a) for a in self.args)
+        return f"{type(self).__name__}({inner})"
+
+
+class Ref(Node):
+    def __init__(self, name):
+        self.name = name
+
+    def eval(self, ctx):
+        return ctx.keep(self, ctx.env[self.name])
+
+    def refs(self):
+        return [self.name]
+
+    def __repr__(self):
+        return self.name
+
+
+class Const(Node):
+    """A scalar known exactly (a learning rate, 1/m, 2)."""
+
+    def __init__(self, q):
+        self.q = Fraction(q)
+
+    def eval(self, ctx):
+        return ctx.keep(self, ctx.F.const(self.q))
+
+    def __repr__(self):
+        return str(self.q)
+
+
+class MatMul(Node):
+    def __init__(self, a, b):
+        self.args = (a, b)
+
+    def compute(self, ctx, a, b):
+        return a @ b
+
+
+class T(Node):
+    def __init__(self, a):
+        self.args = (a,)
+
+    def compute(self, ctx, a):
+        return a.T
+
+
+class Add(Node):
+    def __init__(self, a, b):
+        self.args = (a, b)
+
+    def compute(self, ctx, a, b):
+        return a + b
+
+
+class Sub(Node):
+    def __init__(self, a, b):
+        self.args = (a, b)
+
+    def compute(self, ctx, a, b):
+        return a - b
+
+
+class Mul(Node):
+    """Elementwise (Hadamard) product, or a scalar times a matrix."""
+
+    def __init__(self, a, b):
+        self.args = (a, b)
+
+    def compute(self, ctx, a, b):
+        return a * b
+
+
+class Div(Node):
+    def __init__(self, a, b):
+        self.args = (a, b)
+
+    def compute(self, ctx, a, b):
+        return a / b
+
+
+class Square(Node):
+    def __init__(self, a):
+        self.args = (a,)
+
+    def compute(self, ctx, a):
+        return a * a
+
+
+class Sqrt(Node):
+    def __init__(self, a):
+        self.args = (a,)
+
+    def compute(self, ctx, a):
+        return ctx.F.sqrt(a)
+
+
+class Bias(Node):
+    """A bias vector (shape [out]) stood up along the feature axis, to broadcast over samples."""
+
+    def __init__(self, b, feat):
+        self.args, self.feat = (b,), feat
+
+    def compute(self, ctx, b):
+        return b[:, None] if self.feat == 0 else b[None, :]
+
+
+class SumSamples(Node):
+    """Sum over the samples: ∂J/∂b = Σ_i Δ_i (a 1-D vector)."""
+
+    def __init__(self, a, feat):
+        self.args, self.feat = (a,), feat
+
+    def compute(self, ctx, a):
+        return a.sum(axis=1 - self.feat)
+
+
+# -- activations ---------------------------------------------------------------------------
+def _real_part(feat, aug):
+    """Index of the entries an activation acts on (all, or all but the constant row)."""
+    if not aug:
+        return (slice(None), slice(None))
+    return (slice(1, None), slice(None)) if feat == 0 else (slice(None), slice(1, None))
+
+
+def activate(F, kind, opts, Z, feat):
+    if kind == "identity":
+        return Z
+    if kind == "relu":
+        return F.where_positive(Z, Z, Z * 0)
+    if kind == "leaky_relu":
+        return F.where_positive(Z, Z, Z * F.const(opts["slope"]))
+    if kind == "sigmoid":
+        return F.sigmoid(Z)
+    if kind == "tanh":
+        return F.tanh(Z)
+    if kind == "softmax":
+        return F.softmax(Z, feat)
+    raise ValueError(kind)
+
+
+def derivative(F, kind, opts, Z, A):
+    """g'(Z) elementwise, written the way a hand derivation writes it (σ' = a(1−a))."""
+    one = F.const(1)
+    if kind == "identity":
+        return Z * 0 + one
+    if kind == "relu":
+        return F.positive(Z)
+    if kind == "leaky_relu":
+        return F.where_positive(Z, Z * 0 + one, Z * 0 + F.const(opts["slope"]))
+    if kind == "sigmoid":
+        return A * (one - A)
+    if kind == "tanh":
+        return one - A * A
+    raise ValueError(kind)
+
+
+class Act(Node):
+    """A = g(Z) (augmented: the constant row is carried through unchanged)."""
+
+    def __init__(self, kind, opts, z, feat, aug):
+        self.kind, self.opts, self.args, self.feat, self.aug = kind, opts, (z,), feat, aug
+
+    def compute(self, ctx, z):
+        idx = _real_part(self.feat, self.aug)
+        out = z.copy()
+        out[idx] = activate(ctx.F, self.kind, self.opts, z[idx], self.feat)
+        return out
+
+
+class ActGrad(Node):
+    """g'(Z), elementwise activations only (augmented: 0 on the constant row)."""
+
+    def __init__(self, kind, opts, z, a, feat, aug):
+        self.kind, self.opts, self.args, self.feat, self.aug = kind, opts, (z, a), feat, aug
+
+    def compute(self, ctx, z, a):
+        idx = _real_part(self.feat, self.aug)
+        out = z * 0
+        out[idx] = derivative(ctx.F, self.kind, self.opts, z[idx], a[idx])
+        return out
+
+
+class SoftmaxBack(Node):
+    """Δ = Â ⊙ (∂J/∂A − Σ_k (∂J/∂A)_k Â_k), per sample: the softmax Jacobian applied."""
+
+    def __init__(self, da, a, feat, aug):
+        self.args, self.feat, self.aug = (da, a), feat, aug
+
+    def compute(self, ctx, da, a):
+        idx = _real_part(self.feat, self.aug)
+        d, s = da[idx], a[idx]
+        out = da * 0
+        out[idx] = s * (d - (d * s).sum(axis=self.feat, keepdims=True))
+        return out
+
+
+# -- losses --------------------------------------------------------------------------------
+def _strip(X, feat, aug):
+    return X[_real_part(feat, aug)]
+
+
+class Loss(Node):
+    """The scalar loss J(Ŷ, Y).  `out_act` names the last activation, so that log-softmax and
+    log-sigmoid are taken from Z in their numerically stable forms."""
+
+    def __init__(self, kind, opts, yhat, y, z, out_act, feat, aug):
+        self.kind, self.opts, self.out_act = kind, opts, out_act
+        self.args, self.feat, self.aug = (yhat, y, z), feat, aug
+
+    def counts(self, y):
+        m = y.shape[1 - self.feat]
+        n = y.shape[self.feat] - (1 if self.aug else 0)
+        return m, n
+
+    def compute(self, ctx, yhat, y, z):
+        F, feat = ctx.F, self.feat
+        m, n = self.counts(y)
+        yh, yy, zz = (_strip(v, feat, self.aug) for v in (yhat, y, z))
+        if self.kind == "mse":
+            d = yh - yy
+            total = (d * d).sum()
+            scale = Fraction(self.opts["scale"])
+            if self.opts["samples"] == "mean":
+                scale /= m
+            if self.opts["outputs"] == "mean":
+                scale /= n
+            return total * F.const(scale)
+        if self.kind == "cross_entropy":
+            logp = F.log_softmax(zz, feat) if self.out_act == "softmax" else F.log(yh)
+            total = -(yy * logp).sum()
+        elif self.kind == "bce":
+            if self.out_act == "sigmoid":
+                lp, lq = F.log_sigmoid(zz), F.log_sigmoid(-zz)
+            else:
+                lp, lq = F.log(yh), F.log(F.const(1) - yh)
+            total = -(yy * lp + (F.const(1) - yy) * lq).sum()
+        else:
+            raise ValueError(self.kind)
+        if self.opts["samples"] == "mean":
+            total = total * F.const(Fraction(1, m))
+        return total
+
+
+class LossGrad(Node):
+    """∂J/∂Ŷ (augmented: 0 on the constant row)."""
+
+    def __init__(self, loss: Loss):
+        self.loss, self.args = loss, loss.args[:2]
+
+    def factor(self, y):
+        """The constant in front: 2·scale/m for mse, 1/m for the others (mean over samples)."""
+        m, n = self.loss.counts(y)
+        o = self.loss.opts
+        c = Fraction(1)
+        if self.loss.kind == "mse":
+            c = 2 * Fraction(o["scale"])
+            if o["outputs"] == "mean":
+                c /= n
+        if o["samples"] == "mean":
+            c /= m
+        return c
+
+    def compute(self, ctx, yhat, y):
+        F, feat, aug = ctx.F, self.loss.feat, self.loss.aug
+        c = F.const(self.factor(y))
+        idx = _real_part(feat, aug)
+        yh, yy = yhat[idx], y[idx]
+        if self.loss.kind == "mse":
+            g = (yh - yy) * c
+        elif self.loss.kind == "cross_entropy":
+            g = -F.safe_div(yy, yh) * c
+        else:  # bce: (ŷ − y) / (ŷ(1 − ŷ))
+            g = F.safe_div(yh - yy, yh * (F.const(1) - yh)) * c
+        out = yhat * 0
+        out[idx] = g
+        return out
+
+
+class FusedDelta(Node):
+    """Δ^[L] = c (Ŷ − Y) for softmax + cross-entropy and sigmoid + BCE: the softmax/sigmoid
+    derivative cancels the 1/ŷ of the loss, as every course writes it."""
+
+    def __init__(self, grad: LossGrad):
+        self.grad, self.args = grad, grad.args
+
+    def compute(self, ctx, yhat, y):
+        idx = _real_part(self.grad.loss.feat, self.grad.loss.aug)
+        out = yhat * 0
+        out[idx] = (yhat[idx] - y[idx]) * ctx.F.const(self.grad.factor(y))
+        return out

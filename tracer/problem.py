@@ -1,0 +1,205 @@
+"""Reading a problem file: safe YAML, the schema's checks, then the checks between keys.
+
+The result is a `Problem`: plain data (Fractions, lists), no numbers mode applied yet.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import yaml
+
+from .schema import PROBLEM, Num, ProblemError
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps decimals exact (0.1 is 1/10) with their own text."""
+
+
+def _construct_float(loader, node):
+    text = loader.construct_scalar(node)
+    t = text.replace("_", "")
+    low = t.lower()
+    if low in (".inf", "+.inf", "-.inf", ".nan"):
+        mark = node.start_mark
+        raise ProblemError(f"line {mark.line + 1}, column {mark.column + 1}",
+                           f"{text} is not a number trace-net accepts (no infinities or NaN)")
+    from decimal import Decimal
+    return Num(Fraction(Decimal(t)), t)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+
+
+def load_yaml(text: str, source: str = "input"):
+    """Parse YAML safely; a syntax error becomes one message with line and column."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
+        raise ProblemError(f"{source}", f"invalid YAML at {where}: {e.problem or e.context}") from None
+    except yaml.YAMLError as e:
+        raise ProblemError(source, f"invalid YAML: {e}") from None
+
+
+def read_source(path: str) -> tuple[str, str]:
+    """The text of a file, or of standard input for '-'."""
+    import sys
+    if path == "-":
+        return sys.stdin.read(), "<stdin>"
+    p = Path(path)
+    if not p.exists():
+        raise ProblemError(path, "no such file")
+    if p.is_dir():
+        raise ProblemError(path, "is a folder, not a problem file")
+    try:
+        return p.read_text(encoding="utf-8"), path
+    except UnicodeDecodeError:
+        raise ProblemError(path, "is not UTF-8 text") from None
+    except OSError as e:
+        raise ProblemError(path, f"cannot be read: {e.strerror}") from None
+
+
+@dataclass
+class Layer:
+    W: list                      # rows of Fractions, shape (out, in)
+    b: list | None               # Fractions, length out, or None
+    freeze: frozenset            # subset of {"W", "b"}
+    activation: str | None       # None when no activation follows
+    act_opts: dict = field(default_factory=dict)
+
+    @property
+    def shape(self):
+        return len(self.W), len(self.W[0])
+
+
+@dataclass
+class Problem:
+    title: str
+    layout: str
+    bias: str
+    numbers: str
+    decimals: int
+    round: int | None
+    steps: int
+    batch_size: int | None
+    symbols: list | None
+    notation: dict
+    x: list
+    y: list                      # rows of Fractions (class indices already one-hot)
+    y_indices: list | None       # the class indices as given, if they were
+    layers: list
+    loss: str
+    loss_opts: dict
+    optimizer: str
+    opt_opts: dict
+
+    @property
+    def m(self):
+        return len(self.x)
+
+    def batches(self):
+        """Index lists of the consecutive mini-batches, in file order."""
+        size = self.batch_size or self.m
+        return [list(range(i, min(i + size, self.m))) for i in range(0, self.m, size)]
+
+
+def parse_problem(raw, overrides: dict | None = None) -> Problem:
+    if raw is None:
+        raise ProblemError("", "the problem file is empty")
+    if not isinstance(raw, dict):
+        raise ProblemError("", "a problem file is a mapping of keys (title, data, network, loss, optimizer, ...)")
+    for k, v in (overrides or {}).items():
+        if v is not None:
+            raw = {**raw, k: v}
+    d = PROBLEM.check(raw, "")
+    return _build(d)
+
+
+def load_problem(path: str, overrides: dict | None = None) -> Problem:
+    text, source = read_source(path)
+    raw = load_yaml(text, source)
+    return parse_problem(raw, overrides)
+
+
+def _build(d) -> Problem:
+    layers = []
+    for i, item in enumerate(d["network"]):
+        if isinstance(item, dict):
+            lin = item["linear"]
+            layers.append((i, Layer(lin["W"], lin["b"], frozenset(lin["freeze"]), None)))
+        else:
+            name, opts = item
+            if not layers:
+                raise ProblemError(f"network[{i}]", f"'{name}' before any linear layer: "
+                                   "the network starts with a linear layer")
+            prev_i, prev = layers[-1]
+            if prev.activation is not None:
+                raise ProblemError(f"network[{i}]", f"two activations in a row ('{prev.activation}' "
+                                   f"then '{name}'): each linear layer takes at most one")
+            prev.activation, prev.act_opts = name, opts
+    x = d["data"]["x"]
+    n_in = len(x[0])
+    for k, (i, L) in enumerate(layers):
+        out, inp = L.shape
+        if inp != n_in:
+            what = "the data has" if k == 0 else "the previous layer gives"
+            raise ProblemError(f"network[{i}].linear.W", f"{out}×{inp}, but {what} {n_in} "
+                               f"{'features' if k == 0 else 'outputs'}")
+        if L.b is not None and len(L.b) != out:
+            raise ProblemError(f"network[{i}].linear.b", f"length {len(L.b)}, but W has {out} rows")
+        if "b" in L.freeze and L.b is None:
+            raise ProblemError(f"network[{i}].linear.freeze", "freezes b, but the layer has no bias")
+        n_in = out
+    layers = [L for _, L in layers]
+    n_out = n_in
+    m = len(x)
+    loss, loss_opts = d["loss"]
+    y_raw, y_idx = d["data"]["y"], None
+    if y_raw and not isinstance(y_raw[0], list):
+        if loss != "cross_entropy":
+            raise ProblemError("data.y", "class indices are for cross_entropy; give one row per sample")
+        for s, c in enumerate(y_raw):
+            if c >= n_out:
+                raise ProblemError(f"data.y[{s}]", f"class {c} out of range: the network has "
+                                   f"{n_out} outputs (classes 0..{n_out - 1})")
+        y_idx = list(y_raw)
+        y = [[Num(1 if k == c else 0) for k in range(n_out)] for c in y_raw]
+    else:
+        y = y_raw
+        if len(y[0]) != n_out:
+            raise ProblemError("data.y", f"{len(y[0])} column(s), but the network gives {n_out} output(s)")
+    if len(y) != m:
+        raise ProblemError("data.y", f"{len(y)} sample(s), but data.x has {m}")
+    last = layers[-1].activation
+    if loss == "cross_entropy" and last not in ("softmax", "sigmoid"):
+        raise ProblemError("loss.cross_entropy", "needs probabilities: end the network with softmax "
+                           f"(it ends with {last or 'a linear layer'})")
+    if loss == "bce" and last not in ("sigmoid", "softmax"):
+        raise ProblemError("loss.bce", "needs probabilities: end the network with sigmoid "
+                           f"(it ends with {last or 'a linear layer'})")
+    if loss in ("cross_entropy", "bce"):
+        for s, row in enumerate(y):
+            for k, v in enumerate(row):
+                if not 0 <= v <= 1:
+                    raise ProblemError(f"data.y[{s}][{k}]", f"{v.text if isinstance(v, Num) else v} is not a "
+                                       f"probability: {loss} targets lie in [0, 1]")
+    opt, opt_opts = d["optimizer"]
+    if opt == "sgd" and opt_opts["nesterov"] and opt_opts["momentum"] == 0:
+        raise ProblemError("optimizer.sgd.nesterov", "Nesterov momentum needs momentum > 0")
+    if d["batch_size"] is not None and d["batch_size"] > m:
+        raise ProblemError("batch_size", f"{d['batch_size']}, but there are only {m} samples")
+    if d["round"] is not None and d["numbers"] == "symbolic":
+        raise ProblemError("round", "hand rounding and numbers: symbolic do not mix")
+    if d["symbols"] is not None and d["numbers"] != "symbolic":
+        raise ProblemError("symbols", "only with numbers: symbolic")
+    names = d["notation"].get("names") or []
+    if names and len(names) != len(layers):
+        raise ProblemError("notation.names", f"{len(names)} name(s) for {len(layers)} linear layer(s)")
+    return Problem(
+        title=d["title"], layout=d["layout"], bias=d["bias"], numbers=d["numbers"],
+        decimals=d["decimals"], round=d["round"], steps=d["steps"], batch_size=d["batch_size"],
+        symbols=d["symbols"], notation=d["notation"], x=x, y=y, y_indices=y_idx, layers=layers,
+        loss=loss, loss_opts=loss_opts, optimizer=opt, opt_opts=opt_opts)

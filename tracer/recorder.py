@@ -1,0 +1,74 @@
+"""The recorder: every quantity of a step, by canonical name, with how it was computed.
+
+The engine hands each expression to `Recorder.compute`; the recorder evaluates it in the
+field, applies hand rounding when asked, keeps the value (and the value of every
+sub-expression, for the worksheets) and returns it.  Renderers and the checker read only
+what is recorded here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .ops import Ctx, Node
+
+# kinds of quantity, in the order a worksheet shows them
+KINDS = ("data", "param", "prev", "mask", "forward", "loss", "backward", "update", "state")
+HIDDEN = ("prev", "mask")  # operands only: not exported as quantities of the step
+
+
+@dataclass
+class Quantity:
+    name: str
+    value: object            # numpy array (1-D, 2-D) or a scalar, in the trace's field
+    kind: str
+    expr: Node | None = None  # None for givens (data, parameters at the start)
+    parts: dict = field(default_factory=dict)   # id(sub-expression) -> its value
+    layer: int | None = None
+
+    @property
+    def shape(self):
+        return list(getattr(self.value, "shape", ()))
+
+
+@dataclass
+class Step:
+    index: int
+    batch: list
+    quantities: dict = field(default_factory=dict)   # name -> Quantity, in computation order
+
+    def __getitem__(self, name):
+        return self.quantities[name].value
+
+    def __contains__(self, name):
+        return name in self.quantities
+
+    def shown(self):
+        return [q for q in self.quantities.values() if q.kind not in HIDDEN]
+
+
+class Recorder:
+    """Evaluates and keeps.  With keep=False (training) it only evaluates."""
+
+    def __init__(self, field_, keep=True):
+        self.F, self.keep = field_, keep
+        self.steps: list[Step] = []
+        self.env: dict = {}
+
+    def begin_step(self, index, batch):
+        self.env = {}
+        if self.keep:
+            self.steps.append(Step(index, list(batch)))
+
+    def put(self, name, value, kind, layer=None):
+        self.env[name] = value
+        if self.keep:
+            self.steps[-1].quantities[name] = Quantity(name, value, kind, layer=layer)
+        return value
+
+    def compute(self, name, expr: Node, kind, layer=None):
+        parts = {} if self.keep else None
+        value = self.F.finalize(expr.eval(Ctx(self.env, self.F, parts)))
+        self.env[name] = value
+        if self.keep:
+            self.steps[-1].quantities[name] = Quantity(name, value, kind, expr, parts, layer)
+        return value

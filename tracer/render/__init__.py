@@ -1,0 +1,59 @@
+"""Renderers: JSON, Markdown and LaTeX worksheets, PDF.  They read a Trace, nothing else."""
+from __future__ import annotations
+
+from pathlib import Path
+
+FORMATS = ("markdown", "latex", "json", "pdf")
+
+
+class Tex(str):
+    """LaTeX that the printer made: passed through untouched (user text is escaped)."""
+
+
+def template_dir() -> Path:
+    here = Path(__file__).resolve().parent.parent
+    for cand in (here / "templates", here.parent / "templates"):
+        if cand.is_dir():
+            return cand
+    raise FileNotFoundError("trace-net's templates are missing from the installation")
+
+
+_ENVS = {}
+
+
+def environment(kind: str):
+    """The Jinja environment for 'latex' (\\VAR{..}, \\BLOCK{..}) or 'markdown', escaping by default."""
+    if kind in _ENVS:
+        return _ENVS[kind]
+    import jinja2
+    from .escape import latex_escape, markdown_escape
+    esc = latex_escape if kind == "latex" else markdown_escape
+
+    def finalize(v):
+        if isinstance(v, Tex):
+            return v
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return str(v)
+        return esc("" if v is None else v)
+
+    opts = dict(loader=jinja2.FileSystemLoader(str(template_dir())), finalize=finalize,
+                undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                trim_blocks=True, lstrip_blocks=True, autoescape=False)
+    if kind == "latex":
+        opts.update(block_start_string=r"\BLOCK{", block_end_string="}",
+                    variable_start_string=r"\VAR{", variable_end_string="}",
+                    comment_start_string=r"\#{", comment_end_string="}",
+                    line_comment_prefix="%#")
+    env = jinja2.Environment(**opts)
+    env.filters["tex"] = Tex
+    _ENVS[kind] = env
+    return env
+
+
+def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=None) -> str:
+    if fmt == "json":
+        return trace.to_json()
+    from .document import build
+    doc = build(trace, detail=detail, max_entries=max_entries, decimals=decimals)
+    name = {"markdown": "worksheet.md.j2", "latex": "worksheet.tex.j2"}[fmt]
+    return environment(fmt).get_template(name).render(doc=doc)

@@ -1,0 +1,408 @@
+"""Declarative definitions of the problem file: they validate it and they print its JSON Schema.
+
+Each `Spec` checks one value (naming its place on failure) and describes itself as JSON
+Schema, so `trace-net schema` is generated from the very definitions that validate, never a
+second hand-kept copy.
+"""
+from __future__ import annotations
+
+import difflib
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+
+class ProblemError(Exception):
+    """Bad input: one message naming the place (`network[2].linear.W: ...`)."""
+
+    def __init__(self, place, message):
+        self.place, self.message = place, message
+        super().__init__(f"{place}: {message}" if place else message)
+
+
+class Num(Fraction):
+    """A number read from YAML, keeping its own text (`0.50` carries two decimals)."""
+
+    text: str
+
+    def __new__(cls, value, text=None):
+        self = super().__new__(cls, value)
+        self.text = text if text is not None else str(value)
+        return self
+
+    @property
+    def decimals(self) -> int:
+        t = self.text.lower()
+        if "/" in t:
+            return 0
+        mant, _, exp = t.partition("e")
+        d = len(mant.partition(".")[2])
+        return max(0, d - int(exp or 0))
+
+
+def parse_number(v, place) -> Num:
+    if isinstance(v, Num):
+        return v
+    if isinstance(v, bool) or v is None:
+        raise ProblemError(place, f"expected a number, got {_show(v)}")
+    if isinstance(v, int):
+        return Num(v, str(v))
+    if isinstance(v, float):  # only from Python callers; YAML floats arrive as Num
+        return Num(Fraction(Decimal(repr(v))), repr(v))
+    if isinstance(v, str):
+        t = v.strip()
+        try:
+            if "/" in t:
+                p, q = t.split("/")
+                val = Fraction(int(p), int(q))
+            else:
+                d = Decimal(t)
+                if not d.is_finite():
+                    raise ValueError
+                val = Fraction(d)
+            return Num(val, t)
+        except (ValueError, ZeroDivisionError, InvalidOperation):
+            pass
+    raise ProblemError(place, f"expected a number (integer, decimal or fraction like \"1/3\"), got {_show(v)}")
+
+
+def _show(v):
+    if isinstance(v, str):
+        return repr(v)
+    if v is None:
+        return "nothing (null)"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (list, tuple)):
+        return "a list"
+    if isinstance(v, dict):
+        return "a mapping"
+    return repr(v)
+
+
+def near_miss(key, choices):
+    m = difflib.get_close_matches(str(key), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{m[0]}'?)" if m else ""
+
+
+def join(place, key):
+    if isinstance(key, int):
+        return f"{place}[{key}]"
+    return f"{place}.{key}" if place else str(key)
+
+
+class Spec:
+    doc = ""
+
+    def check(self, v, place):
+        raise NotImplementedError
+
+    def schema(self) -> dict:
+        raise NotImplementedError
+
+    def _with_doc(self, s):
+        if self.doc:
+            s["description"] = self.doc
+        return s
+
+
+class Number(Spec):
+    def __init__(self, doc="", lo=None, hi=None, lo_open=False, hi_open=False):
+        self.doc, self.lo, self.hi, self.lo_open, self.hi_open = doc, lo, hi, lo_open, hi_open
+
+    def check(self, v, place):
+        n = parse_number(v, place)
+        if self.lo is not None and (n < self.lo or (self.lo_open and n == self.lo)):
+            raise ProblemError(place, f"must be {'>' if self.lo_open else '≥'} {self.lo}, got {n.text}")
+        if self.hi is not None and (n > self.hi or (self.hi_open and n == self.hi)):
+            raise ProblemError(place, f"must be {'<' if self.hi_open else '≤'} {self.hi}, got {n.text}")
+        return n
+
+    def schema(self):
+        return self._with_doc({"anyOf": [{"type": "number"},
+                                         {"type": "string", "pattern": r"^\s*-?\d+\s*/\s*\d+\s*$|^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"}]})
+
+
+class Integer(Spec):
+    def __init__(self, doc="", lo=None, hi=None, nullable=False):
+        self.doc, self.lo, self.hi, self.nullable = doc, lo, hi, nullable
+
+    def check(self, v, place):
+        if v is None and self.nullable:
+            return None
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise ProblemError(place, f"expected a whole number, got {_show(v)}")
+        if self.lo is not None and v < self.lo:
+            raise ProblemError(place, f"must be at least {self.lo}, got {v}")
+        if self.hi is not None and v > self.hi:
+            raise ProblemError(place, f"must be at most {self.hi}, got {v}")
+        return int(v)
+
+    def schema(self):
+        s = {"type": ["integer", "null"] if self.nullable else "integer"}
+        if self.lo is not None:
+            s["minimum"] = self.lo
+        if self.hi is not None:
+            s["maximum"] = self.hi
+        return self._with_doc(s)
+
+
+class Text(Spec):
+    def __init__(self, doc=""):
+        self.doc = doc
+
+    def check(self, v, place):
+        if v is None:
+            return ""
+        if isinstance(v, (dict, list)):
+            raise ProblemError(place, f"expected text, got {_show(v)}")
+        return v.text if isinstance(v, Num) else str(v)
+
+    def schema(self):
+        return self._with_doc({"type": "string"})
+
+
+class Bool(Spec):
+    def __init__(self, doc=""):
+        self.doc = doc
+
+    def check(self, v, place):
+        if not isinstance(v, bool):
+            raise ProblemError(place, f"expected true or false, got {_show(v)}")
+        return v
+
+    def schema(self):
+        return self._with_doc({"type": "boolean"})
+
+
+class Enum(Spec):
+    def __init__(self, choices, doc=""):
+        self.choices, self.doc = list(choices), doc
+
+    def check(self, v, place):
+        if not isinstance(v, str) or v not in self.choices:
+            raise ProblemError(place, f"expected one of {', '.join(self.choices)}; got {_show(v)}"
+                               + (near_miss(v, self.choices) if isinstance(v, str) else ""))
+        return v
+
+    def schema(self):
+        return self._with_doc({"enum": self.choices})
+
+
+class ListOf(Spec):
+    def __init__(self, item, doc="", min_items=0, max_items=None):
+        self.item, self.doc, self.min_items, self.max_items = item, doc, min_items, max_items
+
+    def check(self, v, place):
+        if not isinstance(v, list):
+            raise ProblemError(place, f"expected a list, got {_show(v)}")
+        if len(v) < self.min_items:
+            raise ProblemError(place, f"needs at least {self.min_items} item(s), got {len(v)}")
+        if self.max_items is not None and len(v) > self.max_items:
+            raise ProblemError(place, f"takes at most {self.max_items} item(s), got {len(v)}")
+        return [self.item.check(x, join(place, i)) for i, x in enumerate(v)]
+
+    def schema(self):
+        s = {"type": "array", "items": self.item.schema()}
+        if self.min_items:
+            s["minItems"] = self.min_items
+        if self.max_items is not None:
+            s["maxItems"] = self.max_items
+        return self._with_doc(s)
+
+
+class Matrix(Spec):
+    """A list of equally long lists of numbers."""
+
+    def __init__(self, doc=""):
+        self.doc = doc
+
+    def check(self, v, place):
+        if not isinstance(v, list) or not v:
+            raise ProblemError(place, f"expected a matrix (a list of rows), got {_show(v)}")
+        rows = []
+        for i, r in enumerate(v):
+            if not isinstance(r, list):
+                raise ProblemError(join(place, i), f"expected a row (a list of numbers), got {_show(r)}")
+            rows.append([parse_number(x, f"{join(place, i)}[{j}]") for j, x in enumerate(r)])
+        widths = {len(r) for r in rows}
+        if len(widths) != 1 or 0 in widths:
+            raise ProblemError(place, f"rows of different lengths ({', '.join(str(len(r)) for r in rows)}): not a matrix")
+        return rows
+
+    def schema(self):
+        return self._with_doc({"type": "array", "minItems": 1,
+                               "items": {"type": "array", "minItems": 1, "items": Number().schema()}})
+
+
+class Vector(Spec):
+    def __init__(self, doc=""):
+        self.doc = doc
+
+    def check(self, v, place):
+        if not isinstance(v, list) or not v:
+            raise ProblemError(place, f"expected a list of numbers, got {_show(v)}")
+        return [parse_number(x, join(place, i)) for i, x in enumerate(v)]
+
+    def schema(self):
+        return self._with_doc({"type": "array", "minItems": 1, "items": Number().schema()})
+
+
+class AnyOf(Spec):
+    """The first spec that accepts the value wins; the error of the best guess is reported."""
+
+    def __init__(self, specs, pick, doc=""):
+        self.specs, self.pick, self.doc = specs, pick, doc
+
+    def check(self, v, place):
+        return self.specs[self.pick(v)].check(v, place)
+
+    def schema(self):
+        return self._with_doc({"anyOf": [s.schema() for s in self.specs]})
+
+
+class Field:
+    def __init__(self, spec, default=None, required=False):
+        self.spec, self.default, self.required = spec, default, required
+
+
+class Mapping(Spec):
+    def __init__(self, fields: dict, doc="", open_keys=False):
+        self.fields, self.doc, self.open_keys = fields, doc, open_keys
+
+    def check(self, v, place):
+        if v is None:
+            v = {}
+        if not isinstance(v, dict):
+            raise ProblemError(place, f"expected a mapping of keys, got {_show(v)}")
+        out = {}
+        for k in v:
+            if k not in self.fields and not self.open_keys:
+                raise ProblemError(join(place, k), f"unknown key{near_miss(k, self.fields)}; "
+                                   f"known keys: {', '.join(self.fields)}")
+        for k, f in self.fields.items():
+            if k in v and not (v[k] is None and not f.required and f.default is not None):
+                out[k] = f.spec.check(v[k], join(place, k))
+            elif f.required:
+                raise ProblemError(join(place, k) if place else k, "missing (required)")
+            else:
+                out[k] = f.default
+        return out
+
+    def schema(self):
+        props = {k: f.spec.schema() for k, f in self.fields.items()}
+        for k, f in self.fields.items():
+            if f.default is not None and not isinstance(f.default, (set, frozenset)):
+                props[k]["default"] = f.default
+        s = {"type": "object", "properties": props, "additionalProperties": bool(self.open_keys)}
+        req = [k for k, f in self.fields.items() if f.required]
+        if req:
+            s["required"] = req
+        return self._with_doc(s)
+
+
+class Choice(Spec):
+    """A bare name (`relu`), or a one-key mapping of a name to its options (`{sgd: {lr: 0.1}}`)."""
+
+    def __init__(self, options: dict, doc="", what="choice"):
+        self.options, self.doc, self.what = options, doc, what
+
+    def check(self, v, place):
+        if isinstance(v, str):
+            name, opts = v, {}
+        elif isinstance(v, dict) and len(v) == 1:
+            name, opts = next(iter(v.items()))
+        else:
+            raise ProblemError(place, f"expected a {self.what} name or a one-key mapping "
+                               f"{{name: {{options}}}}, got {_show(v)}")
+        if name not in self.options:
+            raise ProblemError(place, f"unknown {self.what} '{name}'{near_miss(name, self.options)}; "
+                               f"known: {', '.join(self.options)}")
+        return name, self.options[name].check(opts, join(place, name))
+
+    def schema(self):
+        alts = []
+        for name, spec in self.options.items():
+            alts.append({"const": name})
+            alts.append({"type": "object", "properties": {name: spec.schema()},
+                         "required": [name], "additionalProperties": False})
+        return self._with_doc({"anyOf": alts})
+
+
+# -- the problem file ----------------------------------------------------------------------
+_samples = Enum(["mean", "sum"], "reduce over samples")
+LOSSES = Choice({
+    "mse": Mapping({
+        "scale": Field(Number("constant factor in front (1/2 for mfnet's 1/(2m))"), Fraction(1)),
+        "samples": Field(_samples, "mean"),
+        "outputs": Field(Enum(["sum", "mean"], "reduce over outputs"), "sum"),
+    }),
+    "cross_entropy": Mapping({"samples": Field(_samples, "mean")}),
+    "bce": Mapping({"samples": Field(_samples, "mean")}),
+}, "the loss J", "loss")
+
+_lr = Field(Number("learning rate η", lo=0), required=True)
+_decay = Field(Number("weight decay λ", lo=0), Fraction(0))
+_betas = Field(ListOf(Number("", lo=0, hi=1, hi_open=True), "β₁, β₂ in [0, 1)", 2, 2),
+               [Fraction(9, 10), Fraction(999, 1000)])
+_eps = Field(Number("ε added to √v̂", lo=0, lo_open=True), Fraction(1, 10**8))
+OPTIMIZERS = Choice({
+    "sgd": Mapping({"lr": _lr, "momentum": Field(Number("momentum μ", lo=0), Fraction(0)),
+                    "nesterov": Field(Bool("Nesterov momentum"), False), "weight_decay": _decay}),
+    "adam": Mapping({"lr": _lr, "betas": _betas, "eps": _eps, "weight_decay": _decay}),
+    "adamw": Mapping({"lr": _lr, "betas": _betas, "eps": _eps,
+                      "weight_decay": Field(Number("decoupled weight decay λ", lo=0), Fraction(1, 100))}),
+}, "the optimizer (PyTorch semantics)", "optimizer")
+
+ACTIVATIONS = {
+    "identity": Mapping({}), "relu": Mapping({}), "sigmoid": Mapping({}), "tanh": Mapping({}),
+    "softmax": Mapping({}),
+    "leaky_relu": Mapping({"slope": Field(Number("slope for z ≤ 0"), Fraction(1, 100))}),
+}
+ACTIVATION = Choice(ACTIVATIONS, "an activation", "activation")
+LINEAR = Mapping({
+    "W": Field(Matrix("weights, shape (out, in), as torch.nn.Linear.weight"), required=True),
+    "b": Field(Vector("bias, length out; omit for a layer without bias")),
+    "freeze": Field(ListOf(Enum(["W", "b"]), "parameters the optimizer leaves alone"), []),
+}, "a linear layer")
+
+
+def _layer_kind(v):
+    return 0 if isinstance(v, dict) and "linear" in v else 1
+
+
+LAYER = AnyOf([Mapping({"linear": Field(LINEAR, required=True)}), ACTIVATION], _layer_kind,
+              "a linear layer {linear: {W, b}} or an activation")
+
+NOTATION = Mapping({
+    "index": Field(Enum(["[l]", "(l)"], "how the layer index is written: Z^[l] or Z^(l)"), "[l]"),
+    "delta": Field(Enum(["Delta", "delta"], "Δ or δ for ∂J/∂Z"), "Delta"),
+    "names": Field(ListOf(Text(), "a name per linear layer, e.g. [J, O] (seed 003)"), []),
+}, "how the worksheet writes its symbols")
+
+PROBLEM = Mapping({
+    "title": Field(Text("free text, escaped in every output"), ""),
+    "layout": Field(Enum(["columns", "rows"], "samples as columns (Z = W A + b) or rows (Z = A Wᵀ + b)"), "columns"),
+    "bias": Field(Enum(["separate", "augmented"], "W and b, or b folded into W̃ (mfnet)"), "separate"),
+    "numbers": Field(Enum(["exact", "float", "symbolic"], "number mode"), "exact"),
+    "decimals": Field(Integer("digits shown for values that are not exact", 0, 30), 4),
+    "round": Field(Integer("hand-calculation mode: round every quantity to this many decimals", 0, 30, nullable=True)),
+    "steps": Field(Integer("training iterations to trace", 1, 10000), 1),
+    "batch_size": Field(Integer("samples per mini-batch (default: all)", 1, nullable=True)),
+    "symbols": Field(ListOf(Text(), "with numbers: symbolic, the quantities kept symbolic (W1, b1, x, y)")),
+    "notation": Field(NOTATION, {}),
+    "data": Field(Mapping({
+        "x": Field(Matrix("one row per sample, whatever the layout"), required=True),
+        "y": Field(AnyOf([Matrix("one row per sample"), ListOf(Integer("class index", 0))],
+                         lambda v: 1 if isinstance(v, list) and v and not isinstance(v[0], list) else 0,
+                         "targets: one row per sample, or class indices for cross_entropy"), required=True),
+    }), required=True),
+    "network": Field(ListOf(LAYER, "linear layers, each followed by at most one activation", 1), required=True),
+    "loss": Field(LOSSES, required=True),
+    "optimizer": Field(OPTIMIZERS, required=True),
+}, "a trace-net problem file")
+
+
+def json_schema() -> dict:
+    s = PROBLEM.schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://trace-net.invalid/problem.schema.json", "title": "trace-net problem", **s}
