@@ -62,11 +62,29 @@ def write_output(text_or_bytes, path: str | None):
         raise
 
 
+# Subcommands live in their own modules and are imported only when called, so that the
+# primary path (trace-net PROBLEM.yaml) loads nothing it does not need.  One line each.
+SUBCOMMANDS = {
+    # "name": "tracer.commands.module:attribute",
+}
+
+
 class DefaultGroup(click.Group):
     """A group whose first argument, when it is not a subcommand, is a problem file."""
 
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(SUBCOMMANDS))
+
+    def get_command(self, ctx, name):
+        if name in SUBCOMMANDS:
+            import importlib
+            mod, _, attr = SUBCOMMANDS[name].partition(":")
+            return getattr(importlib.import_module(mod), attr)
+        return super().get_command(ctx, name)
+
     def parse_args(self, ctx, args):
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+        known = set(self.commands) | set(SUBCOMMANDS)
+        if args and args[0] not in known and args[0] not in ("--help", "-h", "--version"):
             args = ["trace"] + list(args)
         elif not args:
             args = ["trace"]

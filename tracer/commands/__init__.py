@@ -1,0 +1,1 @@
+"""Subcommands of trace-net (check, generate, schema, ...), one module each, loaded lazily."""
