@@ -62,8 +62,21 @@ class Trace:
         return out
 
     def to_json(self) -> str:
+        """The contract's JSON, one line per quantity so that a person can read it too."""
         import json
-        return json.dumps(self.to_dict(), indent=1, ensure_ascii=False) + "\n"
+        d = self.to_dict()
+        head = {k: v for k, v in d.items() if k != "steps"}
+        one = lambda v: json.dumps(v, ensure_ascii=False)  # noqa: E731
+        lines = ["{"] + [f" {one(k)}: {one(v)}," for k, v in head.items()] + [' "steps": [']
+        for i, st in enumerate(d["steps"]):
+            lines.append(f'  {{"step": {st["step"]}, "batch": {one(st["batch"])}, "values": {{')
+            names = list(st["values"])
+            for j, name in enumerate(names):
+                comma = "," if j < len(names) - 1 else ""
+                lines.append(f"   {one(name)}: {one(st['values'][name])}{comma}")
+            lines.append("  }}" + ("," if i < len(d["steps"]) - 1 else ""))
+        lines += [" ]", "}"]
+        return "\n".join(lines) + "\n"
 
     # display -------------------------------------------------------------------------------
     def render(self, fmt="markdown", **options) -> str:
