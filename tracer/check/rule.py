@@ -1,0 +1,144 @@
+"""The tolerance rule: when a hand-written entry counts as the true value.
+
+Default, as a careful grader reads a hand calculation: |given − true| ≤ max(rtol·|true|, atol),
+rtol = 1/100 and atol one unit in the last decimal the worksheet shows (10^−decimals).  Or,
+with `sigfigs`, N significant figures: within one unit in the N-th significant digit of the
+true value.  All comparisons are exact (Fractions), so a boundary case never depends on
+binary rounding.
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from ..schema import ProblemError, parse_number
+
+
+def magnitude(r: Fraction) -> int:
+    """e with 10^e ≤ |r| < 10^(e+1), for r ≠ 0."""
+    a = abs(r)
+    e = math.floor(math.log10(float(a))) if float(a) > 0 else -400
+    while Fraction(10) ** e > a:
+        e -= 1
+    while Fraction(10) ** (e + 1) <= a:
+        e += 1
+    return e
+
+
+def text_decimals(num) -> int | None:
+    """Decimals a number was written with (None for a fraction "3/4": exact)."""
+    t = getattr(num, "text", None)
+    if t is None or "/" in t:
+        return None
+    return num.decimals
+
+
+def text_sigfigs(num) -> int | None:
+    """Significant figures a number was written with (None for a fraction: exact)."""
+    t = getattr(num, "text", None)
+    if t is None or "/" in t:
+        return None
+    mant = t.lower().lstrip("+-").partition("e")[0]
+    digits = mant.replace(".", "").lstrip("0")
+    return max(1, len(digits))
+
+
+class Rule:
+    def __init__(self, rtol=Fraction(1, 100), atol=Fraction(1, 10**4), sigfigs=None, decimals=4,
+                 coarse=None):
+        self.rtol, self.atol, self.sigfigs, self.decimals = Fraction(rtol), Fraction(atol), sigfigs, decimals
+        self.coarse = coarse    # set on a rule made by `coarser`: the precision it stands for
+
+    @classmethod
+    def make(cls, decimals, from_file=None, rtol=None, atol=None, sigfigs=None):
+        """Flags override the answers file, which overrides the defaults."""
+        f = from_file or {}
+        pick = lambda flag, key: flag if flag is not None else f.get(key)  # noqa: E731
+        rt, at, sf = pick(rtol, "rtol"), pick(atol, "atol"), pick(sigfigs, "sigfigs")
+        where = lambda flag, key: f"--{key}" if flag is not None else f"tolerance.{key}"  # noqa: E731
+        rt = Fraction(1, 100) if rt is None else _frac(rt, where(rtol, "rtol"))
+        at = Fraction(1, 10 ** decimals) if at is None else _frac(at, where(atol, "atol"))
+        if sf is not None:
+            if isinstance(sf, bool) or not isinstance(sf, (int, Fraction)) or int(sf) != sf or not 1 <= int(sf) <= 30:
+                raise ProblemError(where(sigfigs, "sigfigs"),
+                                   f"{sf}: give a whole number of significant figures, 1 to 30")
+            sf = int(sf)
+        return cls(rt, at, sf, decimals)
+
+    def tol(self, r: Fraction) -> Fraction:
+        if self.sigfigs is not None:
+            if r == 0:
+                return self.atol
+            return Fraction(10) ** (magnitude(r) - self.sigfigs + 1)
+        return max(self.rtol * abs(r), self.atol)
+
+    def close(self, G, R) -> np.ndarray:
+        """Entrywise match of two equally shaped arrays of Fractions."""
+        G, R = np.asarray(G, dtype=object), np.asarray(R, dtype=object)
+        out = np.zeros(G.shape, dtype=bool)
+        for idx in np.ndindex(G.shape):
+            out[idx] = abs(G[idx] - R[idx]) <= self.tol(R[idx])
+        return out
+
+    def matches(self, G, R) -> bool:
+        return np.shape(G) == np.shape(R) and bool(self.close(G, R).all())
+
+    def coarser(self, nums, R) -> "Rule | None":
+        """The rule at the precision the student wrote (fewer decimals or significant figures
+        than asked), for the diagnosis 'rounded too early'; None when they wrote enough, or so
+        few digits that the largest true entry keeps fewer than two significant ones."""
+        flat = [n for n in np.asarray(nums, dtype=object).ravel()]
+        if all(n == 0 for n in flat):
+            return None
+        biggest = max((abs(r) for r in np.asarray(R, dtype=object).ravel()), default=0)
+        if biggest == 0:
+            return None
+        if self.sigfigs is not None:
+            sf = [s for s in (text_sigfigs(n) for n in flat if n != 0) if s is not None]
+            k = min(sf) if sf else None
+            if k is None or k >= self.sigfigs or k < 2:
+                return None
+            return Rule(self.rtol, self.atol, k, self.decimals, coarse=f"{k} significant figures")
+        ds = [d for d in (text_decimals(n) for n in flat) if d is not None]
+        k = max(ds) if ds else None
+        if k is None or Fraction(1, 10 ** k) <= self.atol or biggest < Fraction(10) ** (1 - k):
+            return None
+        return Rule(self.rtol, Fraction(1, 10 ** k), None, self.decimals,
+                    coarse=f"{k} decimal{'s' if k != 1 else ''}")
+
+    def describe(self) -> str:
+        if self.sigfigs is not None:
+            return (f"an entry counts as right when it agrees with the true value to {self.sigfigs} "
+                    f"significant figures (±1 in the last); a true 0 needs |given| ≤ {_show(self.atol)}")
+        return (f"an entry counts as right when |given − true| ≤ max({_show(self.rtol)}·|true|, "
+                f"{_show(self.atol)})")
+
+    def as_dict(self) -> dict:
+        if self.sigfigs is not None:
+            return {"sigfigs": self.sigfigs, "atol": float(self.atol)}
+        return {"rtol": float(self.rtol), "atol": float(self.atol)}
+
+
+def _frac(v, place) -> Fraction:
+    q = Fraction(parse_number(v, place))
+    if q < 0:
+        raise ProblemError(place, f"{v}: a tolerance cannot be negative")
+    return q
+
+
+def _show(q: Fraction) -> str:
+    """A tolerance as a person writes it: 0.01, 0.0001, 1e-08, 1/3."""
+    q = Fraction(q)
+    if q == 0:
+        return "0"
+    d = q.denominator
+    while d % 2 == 0:
+        d //= 2
+    while d % 5 == 0:
+        d //= 5
+    if d != 1:
+        return f"{q.numerator}/{q.denominator}"
+    s = format(float(q), ".12g")
+    return s
