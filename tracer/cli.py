@@ -65,6 +65,7 @@ def write_output(text_or_bytes, path: str | None):
 # Subcommands live in their own modules and are imported only when called, so that the
 # primary path (trace-net PROBLEM.yaml) loads nothing it does not need.  One line each.
 SUBCOMMANDS = {
+    "check": "tracer.commands.check:check",
     # "name": "tracer.commands.module:attribute",
 }
 
