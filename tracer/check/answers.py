@@ -44,7 +44,9 @@ class Answers:
             q = st.quantities.get(name)
             if q is None or q.kind in HIDDEN:
                 known = [k for k, v in st.quantities.items() if v.kind not in HIDDEN]
-                problems.append(f"{place}: no quantity of that name{near_miss(name, known)}")
+                same = [k for k in known if k.lower() == name.lower()]
+                hint = f" (did you mean '{same[0]}'?)" if same else near_miss(name, known)
+                problems.append(f"{place}: no quantity of that name{hint}")
                 continue
             try:
                 self.items[(s, name)] = _shape_to(s, name, value, q.shape, place)

@@ -62,12 +62,14 @@ class Diagnoser:
         q = self.trace.steps[s].quantities[name]
         G = np.asarray(G, dtype=object)
         if answer.transposed:
+            if any(self.rule.matches(G.T, R) for _, R, _ in self._references(key, q)):
+                return "transposed"
             inner = self._explain(key, q, G.T.copy(), answer.nums.T)
             if inner is None:
                 return f"written transposed (as a {'×'.join(map(str, G.shape))} matrix); the values are off too"
             if inner.startswith("rounded too early"):
                 return "transposed; " + inner
-            return "transposed" + ("" if inner == "correct" else f"; and {inner}")
+            return f"transposed; and {inner}"
         return self._explain(key, q, G, answer.nums)
 
     def _explain(self, key, q, G, nums):
@@ -87,8 +89,9 @@ class Diagnoser:
                     return found + suffix + label
                 if rule is None and ru.matches(G, R):
                     return f"rounded too early: matches at {ru.coarse}, not at the precision asked" + label
+        m = len(self.trace.steps[key[0]].batch)
         for label, R, env in refs:
-            found = self._entries(G, R, nums)
+            found = self._entries(G, R, nums, m)
             if found:
                 return found + label
         return None
@@ -211,12 +214,12 @@ class Diagnoser:
                     return f"equals {other}: a matrix copied from the wrong place?"
         return None
 
-    def _entries(self, G, R, nums):
-        """Only some entries off (named 1-based), or digits miscopied."""
+    def _entries(self, G, R, nums, m):
+        """Only some entries off (named 1-based), possibly on top of a sign or factor slip;
+        or digits miscopied."""
         if G.shape != R.shape:
             return None
-        bad = ~self.rule.close(G, R)
-        where = [idx for idx in np.ndindex(G.shape) if bad[idx]]
+        where = self._off(G, R)
         if not where:
             return None
         slips = [_digit_slip(nums[idx], R[idx]) for idx in where]
@@ -224,9 +227,25 @@ class Diagnoser:
             kinds = sorted(set(slips))
             return ("a copying slip: " + " and ".join(kinds) + " (" + _plural("entry", [_pos(i) for i in where])
                     + ")") if G.size > 1 else "a copying slip: " + kinds[0]
-        if G.size > 1 and 2 * len(where) <= G.size:
-            return "only " + _plural("entry", [_pos(i) for i in where]) + (" is" if len(where) == 1 else " are") + " off"
-        return None
+        if G.size < 2:
+            return None
+        best = (where, "")
+        for c, words in [(Fraction(-1), "sign flipped")] + [(c, f"off by a constant factor {w}")
+                                                            for c, w in self._factors(m)]:
+            off = self._off(G, R * c)
+            if len(off) < len(best[0]):
+                best = (off, words)
+        off, words = best
+        if 2 * len(off) > G.size:
+            return None
+        names = _plural("entry", [_pos(i) for i in off])
+        if words:
+            return f"{words}; besides, {names} {'is' if len(off) == 1 else 'are'} off"
+        return f"only {names} {'is' if len(off) == 1 else 'are'} off"
+
+    def _off(self, G, R):
+        bad = ~self.rule.close(G, R)
+        return [idx for idx in np.ndindex(G.shape) if bad[idx]]
 
 
 def _ref_name(node):

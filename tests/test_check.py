@@ -1,0 +1,285 @@
+"""The checker on the seeds' own handwritten numbers, on answers corrupted on purpose in each
+diagnosable way, and on answers that try to game it.
+
+The corrupted answers are made from an independent numpy computation of the OR-gate step
+(seed 002's network, float64, formulas written out below), never from our engine's output.
+The seed verdicts were worked out by hand from the seed texts (see the comments).
+"""
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from tracer.check import check_files
+
+DATA = Path(__file__).parent / "data" / "check"
+OR = DATA / "seed002_problem.yaml"
+
+
+def check(problem, answers, tmp_path, **kw):
+    if isinstance(answers, dict):
+        p = tmp_path / "answers.yaml"
+        p.write_text(yaml.safe_dump(answers))
+        answers = p
+    return check_files(str(problem), str(answers), **kw)
+
+
+def by_name(g, step=0):
+    return {r.name: r for r in g.results if r.step == step}
+
+
+def not_correct(g):
+    return {(r.step, r.name): (r.status, r.diagnosis) for r in g.results if r.status != "correct"}
+
+
+# -- an independent computation of the OR-gate step (seed 002), float64 --------------------------
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def or_gate(lr=0.5):
+    X = np.array([[0, 0, 1, 1], [0, 1, 0, 1]], float)
+    Y = np.array([[0, 1, 1, 1]], float)
+    W1, b1 = np.array([[0.2, 0.4], [0.3, 0.5]]), np.array([0.3, 0.5])
+    W2, b2 = np.array([[0.4, 0.6]]), np.array([0.5])
+    m = 4
+    v = {"Z1": W1 @ X + b1[:, None]}
+    v["A1"] = sigmoid(v["Z1"])
+    v["Z2"] = W2 @ v["A1"] + b2[:, None]
+    v["A2"] = sigmoid(v["Z2"])
+    v["J"] = ((v["A2"] - Y) ** 2).sum() / (2 * m)
+    v["dA2"] = (v["A2"] - Y) / m
+    v["dZ2"] = v["dA2"] * v["A2"] * (1 - v["A2"])
+    v["dW2"] = v["dZ2"] @ v["A1"].T
+    v["db2"] = v["dZ2"].sum(axis=1)
+    v["dA1"] = W2.T @ v["dZ2"]
+    v["dZ1"] = v["dA1"] * v["A1"] * (1 - v["A1"])
+    v["dW1"] = v["dZ1"] @ X.T
+    v["db1"] = v["dZ1"].sum(axis=1)
+    v["W1_next"], v["b1_next"] = W1 - lr * v["dW1"], b1 - lr * v["db1"]
+    v["W2_next"], v["b2_next"] = W2 - lr * v["dW2"], b2 - lr * v["db2"]
+    v["W1"], v["W2"], v["A0"], v["Y"] = W1, W2, X, Y
+    return v
+
+
+def text(a, digits=10):
+    """Numbers as a student would write them, to `digits` decimals (strings keep the text)."""
+    a = np.asarray(a, float)
+    if a.ndim == 0:
+        return f"{float(a):.{digits}f}"
+    return [text(x, digits) for x in a]
+
+
+V = or_gate()
+
+
+def answers_with(**changed):
+    """The true OR-gate answers (from the numpy computation), with some replaced."""
+    names = ["Z1", "A1", "Z2", "A2", "J", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1",
+             "W1_next", "b1_next", "W2_next", "b2_next"]
+    out = {n: text(V[n]) for n in names}
+    out.update(changed)
+    return out
+
+
+# -- seeds -------------------------------------------------------------------------------------
+def test_seed_002_handwritten(tmp_path):
+    """Seed 002 puts the 1/n into ∂Cost/∂W, so its a − y is m·dA2 (m = 4).  Its δ2 is then
+    exactly what σ′ gives on its own a − y and A2: carried.  Its W2ᵀδ2 ('①') has the first
+    column's sign flipped and 3 decimals against its own δ2's W2ᵀδ2 = [0.056, −0.0164, …].
+    Its δ1 is its ① ⊙ A1(1 − A1) except −0.0135 (0.056·0.574·0.426 = 0.01369) and −0.0048
+    (0.025·0.731·0.269 = 0.00492).  Everything else (forward, gradients with the 1/n, updates)
+    is right within the default rule."""
+    g = check(OR, DATA / "seed002_answers.yaml", tmp_path)
+    bad = not_correct(g)
+    assert set(bad) == {(0, "dA2"), (0, "dZ2"), (0, "dA1"), (0, "dZ1")}
+    assert bad[0, "dA2"] == ("wrong", "off by a constant factor m = 4 (the number of samples)")
+    assert bad[0, "dZ2"][0] == "carried"
+    assert bad[0, "dA1"][0] == "wrong"
+    assert bad[0, "dA1"][1].startswith("sign flipped in column 1; rounded too early (matches at 3 decimals)")
+    assert bad[0, "dZ1"][1].startswith("only entries (1, 1), (2, 2) are off")
+    assert g.first_error.name == "dA2"
+    assert g.summary["given"] == 17 and g.summary["correct"] == 13 and g.exit_code == 1
+
+
+def test_seed_002_boxed_delta(tmp_path):
+    """The δ2 the seed boxes, [.140 −.091 −.043 −.039]: m·Δ2 but for two entries (−0.091 for
+    −0.041, and −0.039 where 4·Δ2 = −0.0382)."""
+    answers = yaml.safe_load((DATA / "seed002_answers.yaml").read_text())
+    answers.pop("dA2")
+    answers["dZ2"] = ["0.140", "-0.091", "-0.043", "-0.039"]
+    g = check(OR, answers, tmp_path)
+    r = by_name(g)["dZ2"]
+    assert r.status == "wrong" and r.first
+    assert r.diagnosis == ("off by a constant factor m = 4 (the number of samples); besides, "
+                           "entries (1, 2), (1, 4) are off")
+
+
+def test_seed_004_three_iterations(tmp_path):
+    """Seed 004 by hand: iteration 1's forward pass writes b2 = −0.335 (its own update gave
+    −0.535, and D2 = 1.15·0.9475·2 − 0.535 = 1.644 shows −0.535 was used).  At 1 % every
+    other number is right: db1 = 2.5436 (true 1.3375·0.9475·2 = 2.5346) and iteration 2's
+    b3 = −0.5499 (its own b3_next −0.5497) are within 1 %, not within 4 significant figures."""
+    P, A = DATA / "seed004_problem.yaml", DATA / "seed004_answers.yaml"
+    g = check(P, A, tmp_path)
+    assert not_correct(g) == {(1, "b2"): ("wrong", "not the b2_next you wrote in step 0: miscopied when "
+                                                   "carried over to the next step")}
+    assert g.summary["given"] == 51 and g.first_error.step == 1
+    g4 = check(P, A, tmp_path, sigfigs=4)
+    bad = not_correct(g4)
+    assert set(bad) == {(1, "b2"), (1, "db1"), (2, "b3")}
+    assert bad[1, "db1"] == ("wrong", "a copying slip: two digits swapped (entries 1, 2)")
+    assert bad[2, "b3"][1].startswith("not the b3_next you wrote in step 1")
+
+
+def test_seed_004_b2_slip_alone_is_a_miscopied_digit(tmp_path):
+    answers = yaml.safe_load((DATA / "seed004_answers.yaml").read_text())
+    del answers["steps"][0]["b2_next"]
+    g = check(DATA / "seed004_problem.yaml", answers, tmp_path)
+    assert not_correct(g) == {(1, "b2"): ("wrong", "a copying slip: one digit miscopied (entries 1, 2)")}
+
+
+def test_seed_001_quarter_slip_costs_once(tmp_path):
+    """Seed 001: J = (1/m)Σ so ∂J/∂Ŷ = ½[…], but the report keeps ¼[…]: dA3 is off by ½ and
+    every later gradient and update follows from it (carried).  The typos in X and W^[1]
+    (tests/test_mfnet_report.py) are wrong entries; dW1 was computed with the true X."""
+    g = check(DATA / "mfnet_problem_001.yaml", DATA / "mfnet_answers.yaml", tmp_path)
+    bad = not_correct(g)
+    assert bad[0, "A0"] == ("wrong", "only entry (3, 2) is off")
+    assert bad[0, "W1"] == ("wrong", "only entry (4, 2) is off")
+    assert bad[0, "dA3"] == ("wrong", "off by a constant factor ½ (half the true value)")
+    for name in ("dZ3", "dW3", "dA2", "dZ2", "dW2", "dA1", "dZ1", "dW1", "W1_next", "W2_next", "W3_next"):
+        assert bad[0, name] == ("carried", None), name
+    assert "J" not in {n for _, n in bad}
+    assert g.first_error.name == "A0"
+    assert "with the true A0" in by_name(g)["dW1"].note
+
+
+def test_seed_000_backward_pass_is_right(tmp_path):
+    answers = yaml.safe_load((DATA / "mfnet_answers.yaml").read_text())
+    answers["J"] = "0.5"                      # seed 000: J = 1/(2m) Σ … = 0.5
+    g = check(DATA / "mfnet_problem_000.yaml", answers, tmp_path)
+    assert not_correct(g) == {(0, "A0"): ("wrong", "only entry (3, 2) is off"),
+                              (0, "W1"): ("wrong", "only entry (4, 2) is off"),
+                              (0, "W1_next"): ("carried", None)}
+
+
+# -- tolerance ---------------------------------------------------------------------------------
+def test_true_answers_are_correct(tmp_path):
+    g = check(OR, answers_with(), tmp_path)
+    assert g.exit_code == 0 and g.summary["correct"] == 17 and g.first_error is None
+
+
+def test_small_gradient_tolerance(tmp_path):
+    """db1 = [0.00073…, 0.00139…]: 0.0008 matches (one unit in the 4th decimal), 0 does not."""
+    assert abs(V["db1"][0] - 0.00073) < 1e-5
+    ok = check(OR, {"db1": ["0.0008", "0.0014"]}, tmp_path)
+    assert ok.results[0].status == "correct"
+    zero = check(OR, {"db1": [0, "0.0014"]}, tmp_path)
+    assert zero.results[0].status == "wrong"
+    assert check(OR, {"db1": ["0.0008", "0.0014"]}, tmp_path, sigfigs=2).results[0].status == "wrong"
+    assert check(OR, {"db1": ["0.00073", "0.0014"]}, tmp_path, sigfigs=2).results[0].status == "correct"
+
+
+def test_tolerance_from_the_answers_file_and_flags(tmp_path):
+    a = {"A2": text(V["A2"] * 1.03), "tolerance": {"rtol": "0.05"}}
+    assert check(OR, a, tmp_path).results[0].status == "correct"
+    assert check(OR, a, tmp_path, rtol="0.01").results[0].status == "wrong"
+    assert check(OR, {"J": "0.089"}, tmp_path, atol="0.002").results[0].status == "correct"
+    assert check(OR, {"J": "0.089"}, tmp_path).results[0].status == "wrong"
+
+
+def test_fractions_and_own_decimals(tmp_path):
+    g = check(OR, {"Z1": [["3/10", "7/10", "1/2", "9/10"], ["0.50", "1", "4/5", "1.30"]]}, tmp_path)
+    assert g.results[0].status == "correct"
+    g = check(OR, {"A1": text(V["A1"], 2)}, tmp_path, sigfigs=4)
+    assert g.results[0].diagnosis.startswith("rounded too early: matches at 2 significant figures")
+
+
+# -- each diagnosable slip -----------------------------------------------------------------------
+def one(tmp_path, name, value, problem=OR, **extra):
+    g = check(problem, answers_with(**{name: value}, **extra), tmp_path)
+    r = by_name(g)[name]
+    assert r.status == "wrong" and r.first, (r.status, r.diagnosis)
+    return r.diagnosis
+
+
+@pytest.mark.parametrize("name, value, expected", [
+    ("dW1", text(V["dW1"].T), "transposed"),
+    ("dW2", text(V["dW2"].T), "transposed"),                       # written as a column
+    ("dZ1", text(-V["dZ1"]), "sign flipped (the whole matrix)"),
+    ("dZ1", text(V["dZ1"] * [[1], [-1]]), "sign flipped in row 2"),
+    ("dA1", text(V["dA1"] * [1, 1, -1, 1]), "sign flipped in column 3"),
+    ("dW1", text(2 * V["dW1"]), "off by a constant factor 2 (twice the true value)"),
+    ("db1", text(V["db1"] / 2), "off by a constant factor ½ (half the true value)"),
+    ("dA2", text(4 * V["dA2"]), "off by a constant factor m = 4 (the number of samples)"),
+    ("dW2", text(V["dW2"] / 4), "off by a constant factor 1/m = 1/4 (one over the number of samples)"),
+    ("dZ2", text(V["dA2"]), "the activation derivative g′ was left out"),
+    ("dZ1", text(V["dA1"] * sigmoid(V["Z1"])), "g used in place of its derivative g′"),
+    ("A1", text(V["Z1"]), "the activation was not applied: this is Z1, the pre-activation"),
+    ("dW2", text(V["dZ2"] @ V["Z1"].T), "the pre-activation Z1 used where A1 belongs"),
+    ("dZ1", text(V["dZ1"] + [[0, 0, 0, 0], [0, 0, 0.01, 0]]), "only entry (2, 3) is off"),
+    ("dA1", text(V["dA1"], 3), "rounded too early: matches at 3 decimals, not at the precision asked"),
+    ("dW1", text(V["W1"]), "equals W1: a matrix copied from the wrong place?"),
+])
+def test_diagnosis(tmp_path, name, value, expected):
+    assert one(tmp_path, name, value) == expected
+
+
+def test_diagnosis_composes_with_early_rounding(tmp_path):
+    assert one(tmp_path, "dA1", text(-V["dA1"], 3)) == \
+        "sign flipped (the whole matrix); rounded too early (matches at 3 decimals)"
+
+
+def test_updated_weights_in_the_backward_pass(tmp_path):
+    """Seed 004's network (rows layout): dA2 = dZ3 W3 = 3.5·[1, 1]; with the updated
+    W3 = [0.9125, 0.9125] it would be 3.5·0.9125 = 3.19375."""
+    P = DATA / "seed004_problem.yaml"
+    g = check(P, {"dA2": [["3.19375", "3.19375"]]}, tmp_path)
+    r = g.results[0]
+    assert r.status == "wrong"
+    assert r.diagnosis == "the already-updated W3 (W3_next) used in the backward pass"
+
+
+def test_carried_through_quantities_not_written(tmp_path):
+    """dA2 doubled, dZ2 and dA1 not written: dW2 = 2·dZ2 A1ᵀ and dZ1 = 2·Δ1 are carried
+    through the unwritten dZ2 (and dA1)."""
+    a = {"dA2": text(2 * V["dA2"]), "dW2": text(2 * V["dW2"]), "dZ1": text(2 * V["dZ1"])}
+    g = check(OR, a, tmp_path)
+    assert [r.status for r in g.results] == ["wrong", "carried", "carried"]
+    assert by_name(g)["dZ1"].note == "error carried forward from your dA2"
+
+
+# -- gaming ----------------------------------------------------------------------------------------
+def test_all_zeros_earn_nothing(tmp_path):
+    zero = lambda n: text(V[n] * 0)  # noqa: E731
+    a = {n: zero(n) for n in ("dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1")}
+    g = check(OR, a, tmp_path)
+    assert all(r.status == "wrong" for r in g.results)
+    assert g.summary["score"] == 0
+
+
+def test_targets_copied_as_prediction_make_everything_trivial(tmp_path):
+    """Seed 004's network: ŷ := y = 1 makes ∂J/∂ŷ zero, and with it ∂J/∂W3, so that
+    W3_next = W3 'follows': no carried credit for any of it (true: ŷ = 4.5, W3_next = 0.9125)."""
+    a = {"Z3": 1, "dA3": 0, "dW3": [[0, 0]], "W3_next": [[1, 1]]}
+    g = check(DATA / "seed004_problem.yaml", a, tmp_path)
+    r = by_name(g)
+    assert r["Z3"].diagnosis == "equals Y: a matrix copied from the wrong place?"
+    assert all(x.status == "wrong" for x in g.results)
+    assert "trivial" in r["W3_next"].diagnosis and "trivial" in r["dW3"].diagnosis
+
+
+def test_carried_claim_resting_on_answers_not_given(tmp_path):
+    """dW2 computed from a doubled dZ2 that is not written down: no carried credit."""
+    g = check(OR, {"dW2": text(2 * V["dW2"])}, tmp_path)
+    assert g.results[0].status == "wrong"
+    assert g.results[0].diagnosis == "off by a constant factor 2 (twice the true value)"
+
+
+def test_copied_matrix_in_the_wrong_place(tmp_path):
+    g = check(OR, {"Z1": text(V["Z1"]), "A1": text(V["Z1"])}, tmp_path)
+    assert [r.status for r in g.results] == ["correct", "wrong"]
+    g = check(OR, {"dW2": text(V["W2"])}, tmp_path)
+    assert g.results[0].diagnosis == "equals W2: a matrix copied from the wrong place?"
