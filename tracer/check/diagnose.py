@@ -169,7 +169,7 @@ class Diagnoser:
                 continue
             if V.shape == G.shape and not ru.matches(V, R) and ru.matches(G, V):
                 return words
-        return self._copied(key, G, R, env, ru)
+        return None if ru.coarse else self._copied(key, G, R, env, ru)
 
     def _variants(self, key, q):
         """(what went wrong, the expression with that slip), from the recorded expression."""
@@ -180,10 +180,10 @@ class Diagnoser:
         for g in _find(e, ops.ActGrad):
             if g.kind != "identity":
                 left_out = ops.ActGrad("identity", {}, g.args[0], g.args[1], g.feat, g.aug)
-                yield ("the activation derivative g′ was left out",
+                yield ("the activation derivative g' was left out",
                        substitute(e, lambda n, g=g, r=left_out: r if n is g else None))
                 as_g = ops.Act(g.kind, g.opts, g.args[0], g.feat, g.aug)
-                yield ("g used in place of its derivative g′",
+                yield ("g used in place of its derivative g'",
                        substitute(e, lambda n, g=g, r=as_g: r if n is g else None))
         for a in _find(e, ops.Act):
             yield (f"the activation was not applied: this is {_ref_name(a.args[0])}, the pre-activation",

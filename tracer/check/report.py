@@ -14,14 +14,16 @@ import numpy as np
 from ..render import Tex, environment
 from ..render.printer import Printer
 
-STATUS_MARK = {"correct": "✓", "carried": "→", "wrong": "✗"}
+STATUS_MARK = {"markdown": {"correct": "✓", "carried": "→", "wrong": "✗"},
+               "latex": {"correct": Tex(r"$\checkmark$"), "carried": Tex(r"$\rightarrow$"),
+                         "wrong": Tex(r"$\times$")}}
 _DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 def render(grading, fmt="markdown") -> str:
     if fmt == "json":
         return to_json(grading)
-    doc = build(grading)
+    doc = build(grading, STATUS_MARK[fmt])
     name = {"markdown": "check.md.j2", "latex": "check.tex.j2"}[fmt]
     return environment(fmt).get_template(name).render(doc=doc)
 
@@ -61,7 +63,7 @@ def _given_floats(nums):
 
 
 # -- content -----------------------------------------------------------------------------------
-def build(grading) -> dict:
+def build(grading, marks) -> dict:
     t = grading.trace
     pr = Printer(t)
     summ = grading.summary
@@ -74,7 +76,7 @@ def build(grading) -> dict:
             "expected": Tex(pr.matrix(r.expected)),
             "yours": Tex(pr.matrix(r.reference)) if r.reference is not None and r.status != "correct" else None,
             "status": r.status,
-            "mark": STATUS_MARK[r.status],
+            "mark": marks[r.status],
             "diagnosis": r.diagnosis or ("" if r.status != "wrong" else "no common slip explains it"),
             "note": r.note or "",
             "first": r.first,

@@ -103,9 +103,10 @@ class Rule:
             return Rule(self.rtol, self.atol, k, self.decimals, coarse=f"{k} significant figures")
         ds = [d for d in (text_decimals(n) for n in flat) if d is not None]
         k = max(ds) if ds else None
-        if k is None or Fraction(1, 10 ** k) <= self.atol or biggest < Fraction(10) ** (1 - k):
+        if k is None or Fraction(1, 2 * 10 ** k) <= self.atol or biggest < Fraction(10) ** (1 - k):
             return None
-        return Rule(self.rtol, Fraction(1, 10 ** k), None, self.decimals,
+        # matching at k decimals: within half a unit of the k-th decimal, as rounding leaves it
+        return Rule(self.rtol, Fraction(1, 2 * 10 ** k), None, self.decimals,
                     coarse=f"{k} decimal{'s' if k != 1 else ''}")
 
     def describe(self) -> str:
