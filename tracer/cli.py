@@ -131,10 +131,12 @@ def load(problem_path, numbers=None, decimals=None, round_=None, steps=None):
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (default: standard output).")
 @click.option("--detail", type=click.Choice(["matrix", "entries", "chain"]), default="matrix", show_default=True,
               help="How much of each computation the worksheet writes out.")
-@click.option("--max-entries", type=click.IntRange(0), default=None,
+@click.option("--max-entries", type=click.IntRange(0), default=64, show_default=True,
               help="Elide matrices with more entries than this (0: never). JSON is never elided.")
+@click.option("--blank", is_flag=True,
+              help="The blank problem sheet: givens shown, every computed matrix an empty box of its shape.")
 @common_trace_options
-def trace_cmd(problem, fmt, output, detail, max_entries, numbers, decimals, round_, steps):
+def trace_cmd(problem, fmt, output, detail, max_entries, blank, numbers, decimals, round_, steps):
     """Trace PROBLEM.yaml ('-' for standard input) and write its worksheet."""
     if problem is None:
         raise click.UsageError("give a problem file (or '-' for standard input); see trace-net --help")
@@ -149,12 +151,12 @@ def trace_cmd(problem, fmt, output, detail, max_entries, numbers, decimals, roun
                 raise InputError("--format pdf needs -o FILE.pdf")
             from .render.pdf import PdfError
             try:
-                data = to_pdf(t.render("latex", detail=detail, max_entries=max_entries))
+                data = to_pdf(t.render("latex", detail=detail, max_entries=max_entries, blank=blank))
             except PdfError as e:
                 raise click.ClickException(str(e)) from None
             write_output(data, output)
             return
-        text = t.render(fmt, detail=detail, max_entries=max_entries)
+        text = t.render(fmt, detail=detail, max_entries=max_entries, blank=blank)
     except ProblemError as e:
         raise fail(e) from None
     write_output(text, output)

@@ -50,10 +50,18 @@ def environment(kind: str):
     return env
 
 
-def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=None) -> str:
+DEFAULT_MAX_ENTRIES = 64   # an 8×8 matrix still fits a printed line; bigger ones are elided
+
+
+def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=None, blank=False) -> str:
+    """The worksheet of `trace` as text: 'markdown', 'latex' (standalone) or 'json' (never
+    elided).  detail: matrix | entries | chain.  max_entries: elide bigger matrices (None:
+    the default, 0: never).  blank: the problem sheet, every computed matrix an empty box."""
     if fmt == "json":
         return trace.to_json()
     from .document import build
-    doc = build(trace, detail=detail, max_entries=max_entries, decimals=decimals)
+    if max_entries is None:
+        max_entries = DEFAULT_MAX_ENTRIES
+    doc = build(trace, fmt=fmt, detail=detail, max_entries=max_entries, decimals=decimals, blank=blank)
     name = {"markdown": "worksheet.md.j2", "latex": "worksheet.tex.j2"}[fmt]
     return environment(fmt).get_template(name).render(doc=doc)

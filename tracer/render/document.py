@@ -1,51 +1,63 @@
-"""The worksheet's content, prepared for the templates: sections of equations, all LaTeX math.
+"""The worksheet's content, prepared for the templates: the problem, then each step's
+sections of equation blocks (all LaTeX math), then the updated parameters.
 
 The templates (templates/*.j2) only lay this out; every equation is made here by the printer
-from recorded values.  Markdown and LaTeX share this content.
+from recorded values.  Markdown and LaTeX share this content (user text inside formulas is
+set for the format: `text`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 
-from .printer import ACT_SYMBOL, Notation, Printer, loss_formula
+from .. import ops
+from .chain import Chain
+from .entries import Entries, loss_terms
+from .escape import math_text
+from .printer import ACT_DEFINITION, ACT_SYMBOL, Notation, Printer, latex_text, loss_formula
 
-SECTION_OF = {"forward": "Forward pass", "loss": "Loss", "backward": "Backward pass",
-              "update": "Update", "state": "Update"}
+DETAILS = ("matrix", "entries", "chain")
+BLOCK_LINES = 10      # longer derivations are cut into several displays (page breaks between)
+
+ACT_WORDS = {"identity": "identity", "relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "sigmoid",
+             "tanh": "tanh", "softmax": "softmax"}
 
 
 @dataclass
-class Equation:
-    name: str
-    lines: list                    # LaTeX math, one per aligned line: "Z^{[1]} &= ..."
-    note: str = ""                 # plain text (escaped by the template)
+class Block:
+    lines: list                    # LaTeX math, one aligned line each: "Z^{[1]} &= ..."
+    heading: str = ""              # plain text above the block (escaped by the template)
 
 
 @dataclass
 class Section:
     title: str
-    equations: list = field(default_factory=list)
+    blocks: list = field(default_factory=list)
+
+    def add(self, lines, heading=""):
+        """Lines as one or more blocks, at most BLOCK_LINES (display-math) lines each."""
+        chunk, size = [], 0
+        for line in lines:
+            n = line.count(r"\\") + 1
+            if chunk and size + n > BLOCK_LINES:
+                self.blocks.append(Block(chunk, heading))
+                chunk, size, heading = [], 0, ""
+            chunk.append(line)
+            size += n
+        if chunk:
+            self.blocks.append(Block(chunk, heading))
 
 
-def _layer_rows(problem):
-    rows = []
-    n_in = len(problem.x[0])
-    rows.append({"layer": "input", "size": n_in, "activation": ""})
-    for i, L in enumerate(problem.layers, 1):
-        rows.append({"layer": f"linear {i}", "size": L.shape[0], "activation": L.activation or "none",
-                     "bias": "no" if L.b is None else "yes",
-                     "frozen": ", ".join(sorted(L.freeze)) or ""})
-    return rows
-
-
+# -- words -------------------------------------------------------------------------------------
 def loss_words(problem) -> str:
     o = problem.loss_opts
     if problem.loss == "mse":
-        s = f"squared error, summed over outputs" if o["outputs"] == "sum" else "squared error, averaged over outputs"
+        s = "squared error, summed over outputs" if o["outputs"] == "sum" else "squared error, averaged over outputs"
         s += ", " + ("averaged over samples" if o["samples"] == "mean" else "summed over samples")
         if o["scale"] != 1:
-            s = f"{o['scale']} × " + s
+            s = f"{_num(o['scale'])} × " + s
         return s
     what = "cross-entropy" if problem.loss == "cross_entropy" else "binary cross-entropy"
     return what + ", " + ("averaged over samples" if o["samples"] == "mean" else "summed over samples")
@@ -53,7 +65,8 @@ def loss_words(problem) -> str:
 
 def optimizer_words(problem) -> str:
     o = problem.opt_opts
-    parts = [f"{problem.optimizer}", f"learning rate η = {_num(o['lr'])}"]
+    names = {"sgd": "gradient descent (SGD)", "adam": "Adam", "adamw": "AdamW"}
+    parts = [names.get(problem.optimizer, problem.optimizer), f"learning rate η = {_num(o['lr'])}"]
     for k in ("momentum", "weight_decay"):
         if o.get(k):
             parts.append(f"{k.replace('_', ' ')} {_num(o[k])}")
@@ -65,92 +78,296 @@ def optimizer_words(problem) -> str:
 
 
 def _num(q):
-    return getattr(q, "text", None) or str(q)
+    t = getattr(q, "text", None)
+    if t:
+        return t
+    q = Fraction(q)
+    return str(q.numerator) if q.denominator == 1 else str(q)
 
 
-def build(trace, detail="matrix", max_entries=None, decimals=None):
-    p = trace.problem
-    pr = Printer(trace, decimals=decimals, max_entries=max_entries)
-    n = pr.n
-    doc = {
-        "title": p.title or "Training step",
-        "layout": ("samples as columns: Z = W A + b" if p.layout == "columns"
-                   else "samples as rows: Z = A Wᵀ + b"),
-        "bias": ("separate W and b" if p.bias == "separate"
-                 else "augmented: b folded into W as its first column, a constant 1 carried as the first "
-                 + ("row" if p.layout == "columns" else "column") + " of every A"),
-        "numbers": p.numbers + (f", every quantity rounded to {p.round} decimals (hand mode)" if p.round is not None else ""),
-        "layers": _layer_rows(p),
-        "loss_words": loss_words(p),
-        "optimizer_words": optimizer_words(p),
-        "steps": [],
-        "final": [],
-    }
-    first = trace.steps[0]
-    doc["givens"] = [_given(pr, n, q) for q in first.quantities.values() if q.kind in ("data", "param")]
-    last_layer = p.layers[-1]
-    doc["loss_formula"] = "J = " + loss_formula(_loss_node(first), n)
-    doc["activations"] = ", ".join(sorted({L.activation for L in p.layers if L.activation}))
-    del last_layer
-    for st in trace.steps:
-        sections = {}
-        for q in st.shown():
-            if q.kind in ("data", "param"):
+def facts(p, blank):
+    batches = p.batches()
+    out = [
+        ("Layout", "samples as columns: Z = W A + b" if p.layout == "columns"
+         else "samples as rows: Z = A Wᵀ + b"),
+        ("Bias", "separate W and b" if p.bias == "separate" else
+         "augmented: b folded into W̃ as its first column, a constant 1 carried as the first "
+         + ("row" if p.layout == "columns" else "column") + " of every A"),
+        ("Loss", loss_words(p)),
+        ("Optimizer", optimizer_words(p)),
+        ("Steps", f"{p.steps}" + (f", mini-batches of {p.batch_size} samples in file order"
+                                  if p.batch_size and len(batches) > 1 else ", every sample in one batch")),
+    ]
+    if not blank:
+        out.append(("Numbers", p.numbers + (f", every quantity rounded to {p.round} decimals (hand mode)"
+                                            if p.round is not None else "")
+                    + f"; values that are not exact are shown to {p.decimals} decimals, marked ≈"))
+    return out
+
+
+# -- the network ---------------------------------------------------------------------------------
+def network_rows(p):
+    rows = [{"layer": "input", "size": len(p.x[0]), "activation": "", "bias": "", "frozen": ""}]
+    for i, L in enumerate(p.layers, 1):
+        rows.append({"layer": f"linear {i}", "size": L.shape[0],
+                     "activation": ACT_WORDS.get(L.activation, "none") if L.activation else "none",
+                     "bias": "no" if L.b is None else "yes",
+                     "frozen": ", ".join(sorted(L.freeze)) or ""})
+    return rows
+
+
+MAX_DRAWN = 7      # a layer wider than this is drawn as its first and last neurons with dots
+
+
+def figure(p, n: Notation):
+    """Node positions and labels of the network drawing (TikZ), layer by layer."""
+    sizes = [len(p.x[0])] + [L.shape[0] for L in p.layers]
+    acts = [""] + [ACT_SYMBOL.get(L.activation, "") if L.activation else "" for L in p.layers]
+    cols = []
+    for c, size in enumerate(sizes):
+        idx = list(range(size))
+        if size > MAX_DRAWN:
+            idx = idx[:4] + [None] + idx[-2:]
+        k = len(idx)
+        nodes = []
+        for r, i in enumerate(idx):
+            y = (k - 1) / 2 - r
+            if i is None:
+                nodes.append({"id": f"d{c}", "x": 2.6 * c, "y": y, "label": r"\vdots", "dots": True})
                 continue
-            title = SECTION_OF[q.kind]
-            sec = sections.setdefault(title, Section(title))
-            sec.equations.append(_equation(pr, n, q))
-        batch = None
-        if p.batch_size is not None and p.batch_size < p.m:
-            batch = ", ".join(str(i + 1) for i in st.batch)
-        doc["steps"].append({"index": st.index, "batch": batch, "sections": list(sections.values())})
-    last = trace.steps[-1]
-    for q in last.quantities.values():
-        if q.kind == "update" and q.name.endswith("_next"):
-            doc["final"].append(Equation(q.name, [f"{n.symbol(q.name)} = {pr.matrix(q.value)}"]))
-    return doc
+            label = f"x_{{{i + 1}}}" if c == 0 else (r"\hat{y}_{%d}" % (i + 1) if c == len(sizes) - 1 else
+                                                    "a_{%d}^{%s}" % (i + 1, n.sup(c)))
+            nodes.append({"id": f"n{c}x{i}", "x": 2.6 * c, "y": y, "label": label, "dots": False})
+        caption = "input" if c == 0 else f"layer {c}"
+        cols.append({"nodes": nodes, "caption": caption, "size": size, "act": acts[c], "x": 2.6 * c})
+    below = -(max(len(c["nodes"]) for c in cols) - 1) / 2 - 0.6
+    for c in cols:
+        c["below"] = below
+    edges = []
+    for c in range(len(cols) - 1):
+        for a in cols[c]["nodes"]:
+            for b in cols[c + 1]["nodes"]:
+                if not a["dots"] and not b["dots"]:
+                    edges.append((a["id"], b["id"]))
+    return {"columns": cols, "edges": edges}
 
 
-def _loss_node(step):
-    return step.quantities["J"].expr
+def diagram_text(p):
+    """x (2) → linear 2, sigmoid → linear 1, sigmoid: the network in one line (Markdown)."""
+    parts = [f"input ({len(p.x[0])})"]
+    for L in p.layers:
+        parts.append(f"linear {L.shape[0]}" + (f" + {ACT_WORDS.get(L.activation)}" if L.activation else ""))
+    return " → ".join(parts)
 
 
-def _given(pr, n, q):
-    shape = pr.shape(q.value)
-    return Equation(q.name, [f"{n.symbol(q.name)} = {pr.matrix(q.value)}"], f"{shape}")
-
-
-def _equation(pr: Printer, n: Notation, q):
-    sym = n.symbol(q.name)
-    lines = []
-    expr = q.expr
-    general = pr.formula(expr)
-    lines.append(f"{sym} &= {general}")
-    result = pr.matrix(q.value)
-    rel = r"\approx" if pr.approx(q.value) else "="
-    if q.name == "J":
-        lines.append(f"&{rel} {result}")
-        return Equation(q.name, lines)
-    sub = pr.substituted(expr, q.parts)
-    if sub != result and sub != general:
-        lines.append(f"&= {sub}")
-    lines.append(f"&{rel} {result}")
-    shapes = _shapes(pr, expr, q)
-    return Equation(q.name, lines, shapes)
-
-
+# -- equations ------------------------------------------------------------------------------------
 def _shapes(pr, expr, q):
-    from .. import ops
+    """(2×2)·(2×4) + (2×1) → 2×4, the shapes of a product, as the report writes them."""
+    tail = r" \to " + pr.shape(q.value)
+    bias = None
     if isinstance(expr, ops.Add) and isinstance(expr.args[0], ops.MatMul):
-        expr = expr.args[0]
+        expr, bias = expr.args
     if isinstance(expr, ops.MatMul):
         a, b = expr.args
-        return f"({pr.shape(q.parts[id(a)])})·({pr.shape(q.parts[id(b)])}) → {pr.shape(q.value)}"
+        s = f"({pr.shape(q.parts[id(a)])})\\,({pr.shape(q.parts[id(b)])})"
+        if bias is not None:
+            s += f" + ({pr.shape(q.parts[id(bias)])})"
+        return s + tail
     return pr.shape(q.value)
 
 
-def act_symbol(kind):
-    return ACT_SYMBOL.get(kind, kind)
+def shape_note(shapes: str) -> str:
+    """The shapes beside a formula, set apart from it."""
+    return r"\qquad \color{gray}{" + shapes + "}"
+
+
+def matrix_lines(pr: Printer, q):
+    """General formula, matrices substituted (σ applied to the Z matrix), the product before
+    the bias is added, the result: one aligned line each, '≈' where a number was rounded."""
+    n = pr.n
+    sym = n.symbol(q.name)
+    expr = q.expr
+    general = pr.formula(expr)
+    first = f"{sym} &= {general} {shape_note(_shapes(pr, expr, q))}"
+    if pr.blank:
+        return [first, f"&= {pr.matrix(q.value)}"]
+    lines = [first]
+    pr.mark()
+    result = pr.matrix(q.value)
+    result_rel = pr.rel()
+    if not isinstance(expr, (ops.Ref, ops.Loss)):
+        pr.mark()
+        sub = pr.substituted(expr, q.parts)
+        if sub != result and sub != general:
+            lines.append(f"&{pr.rel()} {sub}")
+        if isinstance(expr, ops.Add) and isinstance(expr.args[0], ops.MatMul):
+            pr.mark()
+            mid = pr.matrix(q.parts[id(expr.args[0])]) + " + " + pr.matrix(q.parts[id(expr.args[1])])
+            lines.append(f"&{pr.rel()} {mid}")
+    lines.append(f"&{result_rel} {result}")
+    return lines
+
+
+def loss_lines(pr: Printer, q):
+    lines = [f"J &= {pr.formula(q.expr)}"]
+    if pr.blank:
+        return lines + [f"&= {pr.matrix(q.value)}"]
+    pr.mark()
+    terms = loss_terms(pr, q)
+    lines.append(f"&{pr.rel()} {terms}")
+    pr.mark()
+    value = pr.number(q.value)
+    lines.append(f"&{pr.rel()} {value}")
+    return lines
+
+
+def _givens(pr, step, names):
+    lines = []
+    for q in step.quantities.values():
+        if q.kind in ("data", "param") and q.name in names:
+            sym = pr.n.symbol(q.name)
+            if q.name == "A0":
+                sym += r" = \tilde{X}" if pr.aug else " = X"
+            lines.append(f"{sym} &= {pr.matrix(q.value, factor=False)} {shape_note(pr.shape(q.value))}")
+    return lines
+
+
+def _step(pr: Printer, p, st, detail, first):
+    entries = Entries(pr)
+    sections = {}
+
+    def sec(title):
+        return sections.setdefault(title, Section(title))
+
+    if not first:
+        names = {q.name for q in st.quantities.values() if q.kind == "param"}
+        if p.batch_size and len(p.batches()) > 1:
+            names |= {"A0", "Y"}
+        sec("Parameters at the start of this step").add(
+            _givens(_Unblank(pr), st, names))
+
+    chain = Chain(pr, st) if detail == "chain" and not pr.blank else None
+    for q in st.shown():
+        if q.kind in ("data", "param"):
+            continue
+        if q.kind == "forward":
+            s = sec("Forward pass")
+        elif q.kind == "loss":
+            sec("Loss").add(loss_lines(pr, q))
+            continue
+        elif q.kind == "backward":
+            s = sec("Backward pass")
+        else:
+            s = sec("Update")
+        if chain is not None and q.kind == "backward":
+            _chain_quantity(pr, chain, s, q, entries)
+            continue
+        s.add(matrix_lines(pr, q))
+        if detail != "matrix" and not pr.blank:
+            s.add(entries.lines(q), "entry by entry")
+    return list(sections.values())
+
+
+def _chain_quantity(pr, chain, s, q, entries):
+    """Backward pass in chain detail: per layer the Δs, every weight and bias by the chain
+    rule, then the matrices they fill; ∂J/∂A of a hidden layer as the sum over paths."""
+    head, l = q.name.rstrip("0123456789"), int(q.name[len(q.name.rstrip("0123456789")):])
+    L = len(pr.trace.problem.layers)
+    if head == "dA":
+        s.add(matrix_lines(pr, q))
+        if l == L:
+            s.add(entries.lines(q), "entry by entry")
+        else:
+            s.add(chain.upstream(l), f"layer {l}: the sum over the paths through layer {l + 1}")
+    elif head == "dZ":
+        s.add(chain.deltas(l), f"layer {l}: the error of each neuron")
+        s.add([f"{pr.n.symbol(q.name)} &{_rel(pr, q.value)} {pr.matrix(q.value)}"])
+    elif head == "dW":
+        s.add(chain.weights(l), f"layer {l}: every weight by the chain rule")
+        s.add([f"{pr.n.symbol(q.name)} &{_rel(pr, q.value)} {pr.matrix(q.value)}"])
+    elif head == "db":
+        s.add(chain.biases(l), f"layer {l}: every bias by the chain rule")
+        s.add([f"{pr.n.symbol(q.name)} &{_rel(pr, q.value)} {pr.matrix(q.value)}"])
+    else:
+        s.add(matrix_lines(pr, q))
+
+
+def _rel(pr, value):
+    pr.mark()
+    pr.matrix(value)
+    return pr.rel()
+
+
+class _Unblank:
+    """The printer with blank off: givens are printed on a blank sheet too."""
+
+    def __init__(self, pr):
+        self._pr = pr
+
+    def __getattr__(self, k):
+        return getattr(self._pr, k)
+
+    def matrix(self, value, factor=True):
+        b, self._pr.blank = self._pr.blank, False
+        try:
+            return self._pr.matrix(value, factor)
+        finally:
+            self._pr.blank = b
+
+
+def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=None, blank=False):
+    if detail not in DETAILS:
+        raise ValueError(f"detail must be one of {', '.join(DETAILS)}")
+    p = trace.problem
+    text = latex_text if fmt == "latex" else math_text
+    pr = Printer(trace, decimals=decimals, max_entries=max_entries, blank=blank, text=text)
+    n = pr.n
+    first = trace.steps[0]
+    pr.givens = {q.name for q in first.quantities.values() if q.kind in ("data", "param")}
+    loss_node = first.quantities["J"].expr
+    acts = sorted({L.activation for L in p.layers if L.activation})
+    doc = {
+        "title": p.title or "Training step",
+        "blank": blank,
+        "detail": detail,
+        "facts": facts(p, blank),
+        "layers": network_rows(p),
+        "figure": figure(p, n),
+        "diagram": diagram_text(p),
+        "activations": [ACT_DEFINITION[a] for a in acts],
+        "loss_formula": "J = " + loss_formula(loss_node, n),
+        "loss_words": loss_words(p),
+        "lr": _num(p.opt_opts["lr"]),
+        "data": data_table(pr, p),
+        "givens": [],
+        "steps": [],
+        "final": [],
+    }
+    doc["givens"] = _givens(_Unblank(pr), first, pr.givens)
+    for st in trace.steps:
+        batch = None
+        if p.batch_size is not None and p.batch_size < p.m:
+            batch = ", ".join(str(i + 1) for i in st.batch)
+        doc["steps"].append({"index": st.index, "batch": batch,
+                             "sections": _step(pr, p, st, detail, st is first)})
+    last = trace.steps[-1]
+    for q in last.quantities.values():
+        if q.kind == "update" and q.name.endswith("_next"):
+            doc["final"].append({"symbol": n.symbol(q.name), "value": pr.matrix(q.value),
+                                 "shape": pr.shape(q.value)})
+    return doc
+
+
+def data_table(pr, p):
+    """The data as the file gives it, one row per sample (numbered from 1)."""
+    n_in, n_out = len(p.x[0]), len(p.y[0])
+    head = [f"x_{{{k + 1}}}" for k in range(n_in)] + [f"y_{{{k + 1}}}" for k in range(n_out)]
+    F = pr.trace.field
+    rows = []
+    for s, (x, y) in enumerate(zip(p.x, p.y)):
+        cells = [pr.number(F.const(Fraction(v))) for v in list(x) + list(y)]
+        rows.append({"sample": s + 1, "cells": cells})
+    return {"head": head, "rows": rows, "n_in": n_in, "n_out": n_out}
 
 
 def values_flat(value):

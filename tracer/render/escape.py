@@ -8,10 +8,32 @@ _LATEX = {
 }
 
 
+# Characters beyond what pdflatex's utf8 + T1 + textcomp set: spelled as LaTeX, or '?'.
+_LATEX_UNICODE = {
+    "≈": r"\ensuremath{\approx}", "η": r"\ensuremath{\eta}", "σ": r"\ensuremath{\sigma}",
+    "Δ": r"\ensuremath{\Delta}", "δ": r"\ensuremath{\delta}", "β": r"\ensuremath{\beta}",
+    "ε": r"\ensuremath{\varepsilon}", "λ": r"\ensuremath{\lambda}", "μ": r"\ensuremath{\mu}",
+    "Σ": r"\ensuremath{\Sigma}", "ᵀ": r"\textsuperscript{T}", "⊙": r"\ensuremath{\odot}",
+    "∂": r"\ensuremath{\partial}", "≤": r"\ensuremath{\le}", "≥": r"\ensuremath{\ge}",
+    "−": "-", "₁": r"\textsubscript{1}", "₂": r"\textsubscript{2}", "ŷ": r"\^{y}",
+}
+
+
+def _latex_char(c):
+    if c in _LATEX:
+        return _LATEX[c]
+    if c in _LATEX_UNICODE:
+        return _LATEX_UNICODE[c]
+    if c < " ":
+        return "" if c not in "\n\t" else c    # no control characters reach the file
+    o = ord(c)
+    if o < 0x180 or c in "–—‘’“”…→←•€":
+        return c
+    return "?"                                   # pdflatex cannot set it: never a failed compile
+
+
 def latex_escape(text) -> str:
-    s = "".join(_LATEX.get(c, c) for c in str(text))
-    # no control characters reach the file
-    return "".join(c for c in s if c >= " " or c in "\n\t")
+    return "".join(_latex_char(c) for c in str(text))
 
 
 _MD_SPECIAL = set("\\`*_[]<>$|~#")
@@ -19,3 +41,18 @@ _MD_SPECIAL = set("\\`*_[]<>$|~#")
 
 def markdown_escape(text) -> str:
     return "".join(("\\" + c) if c in _MD_SPECIAL else c for c in str(text) if c >= " " or c == "\t")
+
+
+# Inside math (notation names): what both pdflatex and MathJax (GitHub, Jupyter) read as text.
+_MATH = {
+    "\\": r"\backslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+    "%": r"\%", "_": r"\_", "^": r"\hat{}", "~": r"\sim{}", "<": r"{<}", ">": r"{>}",
+    "|": r"\vert{}", " ": r"\ ", "'": r"{'}", "`": "", "*": r"{*}",
+}
+
+
+def math_text(text) -> str:
+    """User text set upright inside a formula: \\mathrm{...} with every special character
+    spelled as a math symbol, so it cannot end the formula or call a macro."""
+    s = "".join(_MATH.get(c, c) for c in str(text) if c >= " ")
+    return r"\mathrm{" + s + "}"

@@ -1,35 +1,46 @@
 """LaTeX math for the worksheets: symbols, general formulas, matrices with their numbers.
 
 One `_print_<Node>` method per expression node, sympy-printer style.  Settings (decimals,
-notation, elision) are passed once.  Nothing here computes a quantity: matrices come from the
-recorded values and the values the recorder kept of every sub-expression.
+notation, elision, blank) are passed once.  Nothing here computes a quantity: matrices come
+from the recorded values and the values the recorder kept of every sub-expression.
+`Printer.number` is the one place a number becomes text.
 """
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 
 import numpy as np
 
 from .. import ops
+from .escape import latex_escape, math_text
 
 GREEK_DELTA = {"Delta": r"\Delta", "delta": r"\delta"}
 
 
-class Notation:
-    """How symbols are written: Z^{[l]} or Z^{(l)}, Δ or δ, per-layer names (seed 003)."""
+def latex_text(s):
+    return r"\text{" + latex_escape(s) + "}"
 
-    def __init__(self, notation: dict | None = None, aug=False):
+
+class Notation:
+    """How symbols are written: Z^{[l]} or Z^{(l)}, Δ or δ, per-layer names (seed 003).
+
+    `text` sets user text (layer names) inside a formula: \\text{} for LaTeX, math symbols
+    for Markdown, where MathJax does not read LaTeX's text-mode escapes."""
+
+    def __init__(self, notation: dict | None = None, aug=False, text=latex_text):
         n = notation or {}
         self.paren = n.get("index", "[l]") == "(l)"
         self.delta = GREEK_DELTA[n.get("delta", "Delta")]
         self.names = list(n.get("names") or [])
         self.aug = aug
+        self.text = text
 
     def sup(self, l):
         l = int(l)
         if self.names and 1 <= l <= len(self.names):
-            return "{(" + _tex_text(self.names[l - 1]) + ")}"
+            return "{(" + self.text(self.names[l - 1]) + ")}"
         return "{(%d)}" % l if self.paren else "{[%d]}" % l
 
     def base(self, letter, l):
@@ -42,7 +53,7 @@ class Notation:
         if name == "Y":
             return r"\tilde{Y}" if self.aug else "Y"
         if name.endswith("_prev"):
-            return self.symbol(name[:-5]) + r"_{\mathrm{prev}}"
+            return "{" + self.symbol(name[:-5]) + r"}_{\mathrm{prev}}"
         if name.endswith("_next"):
             return self.symbol(name[:-5]).replace("^", r"_{\mathrm{new}}^", 1)
         if name.endswith("_decayed"):
@@ -52,16 +63,37 @@ class Notation:
             return r"\hat{" + inner[0] + "}" + inner[1:]
         head, digits = _split(name)
         if head in ("W", "b", "Z", "A"):
+            if self.aug and head == "W":
+                return self.base(r"\tilde{W}", digits)
             return self.base(head, digits)
         if head == "dZ":
             return self.base(self.delta, digits)
         if head in ("dA", "dW", "db"):
-            return r"\frac{\partial J}{\partial %s}" % self.base(head[1], digits)
+            return r"\frac{\partial J}{\partial %s}" % self.symbol(head[1] + digits)
         if head == "M":
             return self.base("M", digits)
         if head[:1] in ("v", "m", "g") and head[1:] in ("W", "b"):
-            return "%s_{%s}" % (head[0], self.base(head[1:], digits))
+            return "%s_{%s}" % (head[0], self.symbol(head[1:] + digits))
         return r"\mathrm{" + name.replace("_", r"\_") + "}"
+
+    def entry(self, name: str, idx, sub=None) -> str:
+        """The symbol of one entry: Z^{[1]}_{12}, ∂J/∂W^{[1]}_{12}, (m_{W^{[1]}})_{12}
+        (`sub`: the subscript's text, e.g. '1i', in place of the index)."""
+        sub = "_{" + (sub if sub is not None else _index_text(idx)) + "}"
+        head, digits = _split(name)
+        if head in ("W", "b", "Z", "A", "dZ") and not name.endswith(("_prev", "_next", "_hat", "_decayed")):
+            return self.symbol(name) + sub
+        if head in ("dA", "dW", "db"):
+            return r"\frac{\partial J}{\partial %s}" % (self.symbol(head[1] + digits) + sub)
+        if name.endswith("_next") and head in ("W", "b"):
+            return self.symbol(name) + sub
+        return r"\left(" + self.symbol(name) + r"\right)" + sub
+
+
+def _index_text(idx) -> str:
+    idx = tuple(i + 1 for i in idx)
+    sep = "," if any(i > 9 for i in idx) else ""
+    return sep.join(str(i) for i in idx)
 
 
 def _split(name):
@@ -71,37 +103,56 @@ def _split(name):
     return name[:i], (name[i:] or "0")
 
 
-def _tex_text(s):
-    from .escape import latex_escape
-    return r"\text{" + latex_escape(s) + "}"
+class Shown(str):
+    """A number as text, remembering whether it was rounded for display."""
+
+    rounded = False
 
 
 class Printer:
-    def __init__(self, trace, decimals=None, max_entries=None, notation=None):
+    def __init__(self, trace, decimals=None, max_entries=None, notation=None, blank=False,
+                 text=latex_text):
         p = trace.problem
         self.trace = trace
         self.decimals = p.decimals if decimals is None else decimals
         self.max_entries = max_entries
-        self.n = notation or Notation(p.notation, p.bias == "augmented")
+        self.n = notation or Notation(p.notation, p.bias == "augmented", text)
         self.feat = 0 if p.layout == "columns" else 1
+        self.aug = p.bias == "augmented"
+        self.blank = blank
+        self.givens = set()          # names printed as the problem file wrote them (no ¼[…])
+        self._rounded = False        # set when a number is shown rounded (see mark/rounded)
 
     # -- numbers ----------------------------------------------------------------------------
-    def approx(self, value) -> bool:
-        """True when any entry is shown rounded (not exact)."""
-        for v in np.asarray(value, dtype=object).ravel():
-            q, f, _ = self.trace.entry(v)
-            if q is None or not _terminates(q, self.decimals):
-                if q is None or _frac_too_big(q):
-                    return True
-        return False
-
     def number(self, v) -> str:
+        """One entry as text: integer, exact decimal, \\frac, or rounded to `decimals` digits
+        (then `.rounded` is True, and the line it lands in says ≈)."""
         q, f, form = self.trace.entry(v)
         if q is not None:
-            return self.fraction(q)
-        if f is None:      # symbolic
-            return form
-        return self.decimal(f)
+            out = Shown(self.fraction(q))
+            out.rounded = q.denominator != 1 and not _terminates(q, self.decimals) and _frac_too_big(q)
+        elif f is None:       # symbolic
+            out = Shown(form)
+        elif self.trace.field.name == "float" and _short(f, self.decimals) is not None:
+            out = Shown(_short(f, self.decimals))     # the float is exactly this decimal
+        else:
+            out = Shown(self.decimal(f))
+            out.rounded = True
+        if out.rounded:
+            self._rounded = True
+        return out
+
+    def mark(self):
+        """Start watching for rounded numbers (one line of a derivation)."""
+        self._rounded = False
+
+    def rounded(self) -> bool:
+        """Whether a rounded number was printed since mark()."""
+        return self._rounded
+
+    def rel(self) -> str:
+        """'=' or '≈' for what was printed since mark()."""
+        return r"\approx" if self._rounded else "="
 
     def fraction(self, q: Fraction) -> str:
         if q.denominator == 1:
@@ -116,40 +167,60 @@ class Printer:
     def decimal(self, f: float) -> str:
         s = f"{f:.{self.decimals}f}"
         if float(s) == 0 and f != 0:
-            s = f"{f:.{self.decimals - 1}e}" if self.decimals > 0 else f"{f:.0e}"
+            s = f"{f:.{max(self.decimals - 1, 0)}e}"
             mant, _, exp = s.partition("e")
             return r"%s \cdot 10^{%d}" % (mant, int(exp))
+        if float(s) == 0:
+            return s.lstrip("-")
         return s
 
-    def matrix(self, value) -> str:
-        """A matrix (or vector, or scalar) as the worksheet writes it."""
+    def operand(self, v) -> str:
+        """A number inside an expanded sum or product: negatives in parentheses."""
+        s = self.number(v)
+        return r"\left(" + s + r"\right)" if s.startswith("-") else s
+
+    # -- matrices ---------------------------------------------------------------------------
+    def matrix(self, value, factor=True) -> str:
+        """A matrix (or vector, or scalar) as the worksheet writes it; blank sheet: an empty
+        box of the same shape."""
         a = np.asarray(value, dtype=object)
         if a.ndim == 0:
+            if self.blank:
+                return r"\boxed{\hphantom{-0.0000}}"
             return self.number(a[()])
         if a.ndim == 1:   # bias vectors stand along the feature axis
             a = a[:, None] if self.feat == 0 else a[None, :]
-        factor, ints = self._common_denominator(a)
-        body = self._bmatrix(ints if factor else a, raw=bool(factor))
-        if factor:
-            return r"\frac{1}{%d}%s" % (factor, body)
-        return body
+        if self.blank:
+            return self._bmatrix(np.full(a.shape, r"\boxed{\hphantom{-0.000}}", dtype=object), raw=True)
+        d, ints = self._common_denominator(a) if factor else (None, None)
+        if d:
+            return r"\frac{1}{%d}%s" % (d, self._bmatrix(ints, raw=True))
+        return self._bmatrix(a)
 
     def _common_denominator(self, a):
+        """The report's ¼[…]: a small denominator shared by the entries, factored out (exact
+        mode only).  Not for tenths (0.3, 0.5 read better as they are) nor large ones (0.86 is
+        not 1/50·43)."""
+        if a.size < 2 or self.trace.problem.round is not None:
+            return None, None
         qs = [self.trace.entry(v)[0] for v in a.ravel()]
         if any(q is None for q in qs):
             return None, None
         d = math.lcm(*[q.denominator for q in qs])
-        if d == 1 or _is_power_of_ten_grid(qs, self.decimals) or d > 100:
+        if d == 1 or _is_pow10(d):
             return None, None
-        ints = np.array([int(q * d) for q in qs], dtype=object).reshape(a.shape)
-        if max(abs(int(v)) for v in ints.ravel()) >= 10000:
+        repeating = any(not _terminates(q, 30) for q in qs)
+        if d > (100 if repeating else 16) or (not repeating and all(_terminates(q, 1) for q in qs)):
             return None, None
-        return d, ints
+        ints = [int(q * d) for q in qs]
+        if max(abs(v) for v in ints) >= 1000:
+            return None, None
+        return d, np.array(ints, dtype=object).reshape(a.shape)
 
     def _bmatrix(self, a, raw=False):
         rows, cols = a.shape
         cell = (lambda v: str(v)) if raw else self.number
-        r_idx, c_idx = _elide(rows, cols, self.max_entries)
+        r_idx, c_idx = self.shown_indices(rows, cols)
         lines = []
         for i in r_idx:
             if i is None:
@@ -158,11 +229,17 @@ class Printer:
             lines.append(" & ".join(r"\cdots" if j is None else cell(a[i, j]) for j in c_idx))
         return r"\begin{bmatrix} " + r" \\ ".join(lines) + r" \end{bmatrix}"
 
+    def shown_indices(self, rows, cols):
+        """Row and column indices printed (None where dots stand in for the rest)."""
+        return _elide(rows, cols, self.max_entries)
+
     def shape(self, value) -> str:
         s = np.shape(value)
         if len(s) == 1:
             s = (s[0], 1) if self.feat == 0 else (1, s[0])
-        return r"\times".join(str(d) for d in s)
+        if len(s) == 0:
+            return "1"
+        return r"{\times}".join(str(d) for d in s)
 
     # -- formulas -----------------------------------------------------------------------------
     def formula(self, node) -> str:
@@ -176,11 +253,13 @@ class Printer:
     def _print(self, node, parts):
         return getattr(self, "_print_" + type(node).__name__)(node, parts)
 
-    def _val(self, node, parts):
-        return self.matrix(parts[id(node)])
+    def _val(self, node, parts, factor=True):
+        return self.matrix(parts[id(node)], factor)
 
     def _print_Ref(self, node, parts):
-        return self.n.symbol(node.name) if parts is None else self._val(node, parts)
+        if parts is None:
+            return self.n.symbol(node.name)
+        return self._val(node, parts, factor=node.name not in self.givens)
 
     def _print_Const(self, node, parts):
         q = node.q
@@ -190,12 +269,16 @@ class Printer:
 
     def _print_MatMul(self, node, parts):
         a, b = node.args
-        return self._print(a, parts) + (r" \, " if parts is None else " ") + self._print(b, parts)
+        return self._paren(a, parts) + (r" \, " if parts is None else " ") + self._paren(b, parts)
 
     def _print_T(self, node, parts):
         if parts is not None:
             return self._val(node, parts)
-        return self._paren(node.args[0], None) + r"^{\mathsf{T}}"
+        s = self._print(node.args[0], None)
+        m = re.fullmatch(r"(\\?[A-Za-z]+|\\tilde\{W\})\^\{(.*)\}", s)
+        if m:   # the report's A^{[l-1]T}
+            return r"%s^{%s\mathsf{T}}" % (m.group(1), m.group(2))
+        return r"\left(" + s + r"\right)^{\mathsf{T}}"
 
     def _print_Add(self, node, parts):
         return f"{self._print(node.args[0], parts)} + {self._print(node.args[1], parts)}"
@@ -216,8 +299,7 @@ class Printer:
         return f"{self._paren(a, parts)} \\oslash {self._paren(b, parts)}"
 
     def _print_Square(self, node, parts):
-        return self._paren(node.args[0], parts) + "^{2}" if parts is None else \
-            f"{self._paren(node.args[0], parts)}^{{\\odot 2}}"
+        return _power(self._paren(node.args[0], parts), "2" if parts is None else r"\odot 2")
 
     def _print_Sqrt(self, node, parts):
         return r"\sqrt{%s}" % self._print(node.args[0], parts)
@@ -231,14 +313,19 @@ class Printer:
         return r"\sum_{i} " + self._print(node.args[0], parts)
 
     def _print_Act(self, node, parts):
-        if parts is not None:
-            return self._val(node, parts)
-        return r"%s\left(%s\right)" % (ACT_SYMBOL[node.kind], self._print(node.args[0], None))
+        inner = self._print(node.args[0], parts)
+        return r"%s\left(%s\right)" % (ACT_SYMBOL[node.kind], inner)
 
     def _print_ActGrad(self, node, parts):
         if parts is not None:
             return self._val(node, parts)
-        return r"%s'\left(%s\right)" % (ACT_SYMBOL[node.kind], self._print(node.args[0], None))
+        z, a = node.args
+        if node.kind == "sigmoid":
+            A = self._print(a, None)
+            return r"%s \odot \left(1 - %s\right)" % (A, A)
+        if node.kind == "tanh":
+            return "1 - " + _power(self._paren(a, None), r"\odot 2")
+        return r"%s'\left(%s\right)" % (ACT_SYMBOL[node.kind], self._print(z, None))
 
     def _print_SoftmaxBack(self, node, parts):
         if parts is not None:
@@ -296,6 +383,13 @@ class Printer:
 ACT_SYMBOL = {"identity": r"\mathrm{id}", "relu": r"\mathrm{ReLU}", "leaky_relu": r"\mathrm{LReLU}",
               "sigmoid": r"\sigma", "tanh": r"\tanh", "softmax": r"\mathrm{softmax}"}
 
+ACT_DEFINITION = {
+    "identity": r"\mathrm{id}(z) = z", "relu": r"\mathrm{ReLU}(z) = \max(0, z)",
+    "leaky_relu": r"\mathrm{LReLU}(z) = \max(\alpha z, z)", "sigmoid": r"\sigma(z) = \frac{1}{1 + e^{-z}}",
+    "tanh": r"\tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}",
+    "softmax": r"\mathrm{softmax}(z)_k = \frac{e^{z_k}}{\sum_j e^{z_j}}",
+}
+
 
 def loss_formula(node, n: Notation) -> str:
     o = node.opts
@@ -313,8 +407,36 @@ def loss_formula(node, n: Notation) -> str:
             rf"(1 - {y}_{{ik}}) \log (1 - {yh}_{{ik}})\right]")
 
 
+def _power(base: str, exp: str) -> str:
+    """base^{exp}, parenthesised when the base already has a superscript (A^{[1]})."""
+    if "^" in base and not base.startswith(r"\left("):
+        base = r"\left(" + base + r"\right)"
+    return base + "^{" + exp + "}"
+
+
+def const_text(q: Fraction) -> str:
+    """A constant of a formula (1/8, 0.5) as LaTeX."""
+    q = Fraction(q)
+    if q.denominator == 1 or _is_pow10(q.denominator):
+        return _decimal_text(q)
+    return r"%s\frac{%d}{%d}" % ("-" if q < 0 else "", abs(q.numerator), q.denominator)
+
+
 def _terminates(q: Fraction, digits: int) -> bool:
     return (q * 10 ** digits).denominator == 1
+
+
+def _short(f: float, digits: int):
+    """The float's shortest decimal when it has at most `digits` decimals, else None."""
+    if not math.isfinite(f):
+        return None
+    r = repr(float(f))
+    if "e" in r or "E" in r:
+        return None
+    whole, _, frac = r.partition(".")
+    if frac == "0":
+        return str(int(float(f)))
+    return r if len(frac) <= digits else None
 
 
 def _decimal_text(q: Fraction) -> str:
@@ -338,18 +460,19 @@ def _frac_too_big(q: Fraction) -> bool:
     return q.denominator > 1000 or abs(q.numerator) > 100000
 
 
-def _is_power_of_ten_grid(qs, digits):
-    return all(_terminates(q, digits) for q in qs)
-
-
 def _elide(rows, cols, max_entries):
-    """Indices to show (None = dots): all, or the first and last rows/columns."""
-    def pick(n, keep):
-        if n <= keep:
-            return list(range(n))
-        h = max(1, keep // 2)
-        return list(range(h)) + [None] + list(range(n - (keep - h - 1 if keep - h - 1 > 0 else 1), n))
-    if not max_entries or rows * cols <= max_entries:
+    """Indices to show (None = dots): all, or the first and last rows/columns.  Above
+    `max_entries` entries both sides are cut to about √max_entries; a side longer than
+    twice that is cut in any case, so that one long row cannot run off the page."""
+    if not max_entries:
         return list(range(rows)), list(range(cols))
-    side = max(3, int(math.sqrt(max_entries)))
-    return pick(rows, side), pick(cols, side)
+    side = max(3, math.isqrt(max_entries))
+
+    def pick(n, big):
+        if not big or n <= side:
+            return list(range(n))
+        head = (side + 1) // 2
+        tail = side - head - 1
+        return list(range(head)) + [None] + list(range(n - max(tail, 1), n))
+    total = rows * cols > max_entries
+    return pick(rows, total or rows > 2 * side), pick(cols, total or cols > 2 * side)
