@@ -67,6 +67,7 @@ def write_output(text_or_bytes, path: str | None):
 SUBCOMMANDS = {
     "check": "tracer.commands.check:check",
     # "name": "tracer.commands.module:attribute",
+    "generate": "tracer.commands.generate:generate",
 }
 
 

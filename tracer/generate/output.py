@@ -1,0 +1,114 @@
+"""The texts a variant is written as: its problem file, its answer key, and combined sheets.
+
+Numbers keep their own text (a drawn 0.3 is written `0.3`, read back as exactly 3/10);
+matrices are written one per line in flow style, as people write problem files.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import yaml
+
+from ..schema import Num
+
+
+class _Fraction(str):
+    """An exact answer "p/q", written quoted so that no reader takes it for a date or a division."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _num(dumper, v: Num):
+    t = v.text
+    if "/" in t:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", t, style='"')
+    if v.denominator == 1 and "." not in t and "e" not in t.lower():
+        return dumper.represent_scalar("tag:yaml.org,2002:int", t)
+    return dumper.represent_scalar("tag:yaml.org,2002:float", t)
+
+
+def _flat(x):
+    if isinstance(x, list):
+        return all(_flat(y) for y in x)
+    if isinstance(x, dict):
+        return all(not isinstance(y, list) and _flat(y) for y in x.values())
+    return True
+
+
+def _list(dumper, v):
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=_flat(v))
+
+
+def _dict(dumper, v):
+    # small option mappings inline ({mse: {scale: 1/2}}); anything holding a list in blocks
+    return dumper.represent_mapping("tag:yaml.org,2002:map", v, flow_style=_flat(v))
+
+
+class _Rows(list):
+    """A matrix written one row per line (answer keys)."""
+
+
+_Dumper.add_representer(Num, _num)
+_Dumper.add_representer(list, _list)
+_Dumper.add_representer(dict, _dict)
+_Dumper.add_representer(_Rows, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=False))
+_Dumper.add_representer(_Fraction, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"'))
+
+
+def dump(tree, header: str = "") -> str:
+    text = yaml.dump(tree, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**6,
+                     default_flow_style=False)
+    return "".join(f"# {line}\n" for line in header.splitlines()) + text
+
+
+def problem_yaml(raw, header: str = "") -> str:
+    return dump(raw, header)
+
+
+# -- answer key --------------------------------------------------------------------------------
+def _answer(trace, value):
+    if np.ndim(value) == 0:
+        q, f, _ = trace.entry(value)
+        if q is not None:
+            q = Fraction(q)
+            return int(q) if q.denominator == 1 else _Fraction(f"{q.numerator}/{q.denominator}")
+        return float(f)       # repr: the shortest text that reads back as the same float
+    rows = [_answer(trace, v) for v in value]
+    return _Rows(rows) if np.ndim(value) == 2 else rows
+
+
+def answers(trace) -> dict:
+    """Every quantity of every step, in the checker's answers format."""
+    steps = [{q.name: _answer(trace, q.value) for q in st.shown()} for st in trace.steps]
+    return steps[0] if len(steps) == 1 else {"steps": steps}
+
+
+def answers_yaml(trace, header: str = "") -> str:
+    return dump(answers(trace), header)
+
+
+# -- combined sheets ---------------------------------------------------------------------------
+def combine(docs: list[str], fmt: str) -> str:
+    """Several worksheets as one document: LaTeX with one preamble, Markdown one after another."""
+    if fmt == "markdown":
+        return "\n\n---\n\n".join(d.rstrip("\n") for d in docs) + "\n"
+    heads, bodies = [], []
+    for d in docs:
+        head, _, rest = d.partition("\\begin{document}")
+        body, _, _ = rest.partition("\\end{document}")
+        heads.append(head.splitlines())
+        bodies.append(body.strip("\n"))
+    # package lines must stay in the preamble (their union); a line that differs between
+    # sheets, such as \title{...}, moves into its own sheet's body
+    common = [line for line in heads[0] if all(line in h for h in heads[1:])]
+    packages = [line for h in heads for line in h if line.lstrip().startswith(("\\usepackage", "\\usetikzlibrary"))]
+    preamble = list(dict.fromkeys(common + [p for p in packages if p not in common]))
+    parts = []
+    for head, body in zip(heads, bodies):
+        own = [line for line in head if line not in preamble and not line.lstrip().startswith(
+            ("\\usepackage", "\\usetikzlibrary", "\\documentclass"))]
+        parts.append("\n".join(["\\clearpage", "\\setcounter{page}{1}", *own, body]))
+    return "\n".join(preamble) + "\n\\begin{document}\n" + "\n\n".join(parts) + "\n\\end{document}\n"

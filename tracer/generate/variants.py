@@ -1,0 +1,88 @@
+"""Drawing variants: seeded draws from a template, traced, kept when every niceness rule holds.
+
+Variant k (1, 2, ...) of seed S draws from `random.Random(f"trace-net generate {S} {k}")`:
+Python seeds from a string through SHA-512 of its UTF-8 bytes, so the same seed gives the
+same variants on any machine, and variant k does not depend on how many are asked for.
+A draw that breaks a rule (or repeats an earlier variant) is thrown away and the next draw
+of the same generator is tried, up to `generate.attempts` times.
+"""
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass
+
+from ..engine import trace as run_trace
+from ..problem import parse_problem
+from ..schema import ProblemError
+from .nice import first_violation
+from .output import problem_yaml
+from .template import Template, TemplateError
+
+
+@dataclass
+class Variant:
+    k: int
+    raw: dict           # the drawn problem file's tree, titled "... (variant k)"
+    key: str            # the draw itself (untitled), to tell variants apart
+    problem: object     # tracer.problem.Problem
+    trace: object       # tracer.trace.Trace
+    draws: int          # draws it took, this one included
+
+
+def rng_for(seed: int, k: int) -> random.Random:
+    return random.Random(f"trace-net generate {seed} {k}")
+
+
+def _titled(raw, k):
+    base = raw.get("title") or ""
+    return {**raw, "title": f"{base} (variant {k})" if base else f"Variant {k}"}
+
+
+def draw_variant(template: Template, seed: int, k: int, taken=frozenset()) -> Variant:
+    rng = rng_for(seed, k)
+    rejected = Counter()
+    example = {}
+    for n in range(1, template.settings["attempts"] + 1):
+        drawn = template.draw(rng)
+        key = problem_yaml(drawn)
+        if key in taken:
+            rejected["a repeat of an earlier variant"] += 1
+            continue
+        raw = _titled(drawn, k)
+        try:
+            prob = parse_problem(raw)
+        except ProblemError as e:
+            # the template itself is wrong (shapes, names, ranges the problem refuses)
+            raise TemplateError(template.where(e.place), e.message) from None
+        try:
+            tr = run_trace(prob)
+        except (ProblemError, ZeroDivisionError, OverflowError, ArithmeticError) as e:
+            rejected["the trace fails"] += 1
+            example.setdefault("the trace fails", str(e))
+            continue
+        bad = first_violation(tr, template.settings)
+        if bad is None:
+            return Variant(k, raw, key, prob, tr, n)
+        rejected[bad.rule] += 1
+        example.setdefault(bad.rule, str(bad))
+    worst = ", ".join(f"{rule} {c}×" + (f" (e.g. {example[rule]})" if rule in example else "")
+                      for rule, c in rejected.most_common())
+    raise TemplateError(template.source, f"no nice draw for variant {k} in {n} attempts; rejected by: "
+                        f"{worst}. Widen the ranges, or relax the rule in the template's generate: block")
+
+
+def generate(template: Template, count: int, seed: int, progress=None) -> list[Variant]:
+    """Variants 1..count, each nice, all different when generate.distinct is set."""
+    if template.settings["distinct"] and count > template.variety():
+        raise TemplateError(template.source, f"asks for {count} different variants, but the template's "
+                            f"random specs allow only {template.variety()}")
+    out, taken = [], set()
+    for k in range(1, count + 1):
+        v = draw_variant(template, seed, k, frozenset(taken) if template.settings["distinct"] else frozenset())
+        taken.add(v.key)
+        out.append(v)
+        if progress:
+            progress(v)
+    return out
+
