@@ -212,8 +212,8 @@ def grade(trace, answers, rule) -> Grading:
                 mixed = student.mixed(key, G, rule)
                 if mixed is not None and not _trivial(trace, student, path, wrong_up, key, mixed[0]):
                     res.status, res.reference = "carried", mixed[0]
-                    res.note = ("error carried forward from your "
-                                + ", ".join(_where(k, st.index) for k in sorted(wrong_up) if k[1] not in mixed[1])
+                    yours = [_where(k, st.index) for k in sorted(wrong_up) if k[1] not in mixed[1]]
+                    res.note = ("error carried forward from your " + (", ".join(yours) or "earlier answers")
                                 + " (with the true " + ", ".join(mixed[1]) + ")")
             if res.status == "wrong" and res.diagnosis is None:
                 res.diagnosis = diag.explain(key, G, a)
