@@ -122,6 +122,35 @@ def test_regen_check_mode_reports_a_stale_file(tmp_path, monkeypatch):
     assert "J" in (folder / "worksheet.md").read_text(encoding="utf-8")
 
 
+# --- the errata each README lists are what `trace-net check` finds in the seed's numbers ----
+
+ERRATA = [   # (folder, flags, {(step, name): verdict} for every answer that is not "correct")
+    ("mfnet_report_000", [], {(0, "A0"): "wrong", (0, "W1"): "wrong", (0, "W1_next"): "carried"}),
+    ("mfnet_report_001", [], {(0, "A0"): "wrong", (0, "W1"): "wrong", (0, "dA3"): "wrong",
+                              **{(0, n): "carried" for n in ("dZ3", "dW3", "dA2", "dZ2", "dW2", "dA1", "dZ1", "dW1",
+                                                             "W1_next", "W2_next", "W3_next")}}),
+    ("or_gate", [], {(0, n): "wrong" for n in ("dZ2", "dW2", "dA1", "dZ1")}),
+    ("or_gate", ["--sigfigs", "2"], {(0, n): "wrong" for n in ("dZ2", "dW2", "dA1", "dZ1", "db1")}),
+    ("relu_sigmoid_332", [], {}),
+    ("relu_sigmoid_332", ["--sigfigs", "6"],
+     {(0, n): "wrong" for n in ("db1", "W1_next", "b1_next", "W2_next", "b2_next")}),
+    ("relu_three_iterations", [], {(1, "b2"): "wrong"}),
+    ("relu_three_iterations", ["--sigfigs", "4"], {(1, "b2"): "wrong", (1, "db1"): "wrong", (2, "b3"): "wrong"}),
+]
+
+
+@pytest.mark.parametrize("name,flags,expected", ERRATA, ids=[f"{n}{''.join(f)}" for n, f, _ in ERRATA])
+def test_check_finds_the_documented_errata(name, flags, expected):
+    import json
+    d = EXAMPLES / name
+    r = subprocess.run([sys.executable, "-m", "tracer.cli", "check", str(d / "problem.yaml"),
+                        str(d / "seed_answers.yaml"), "--format", "json", *flags],
+                       cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == (1 if expected else 0), r.stderr
+    found = {(x["step"], x["name"]): x["status"] for x in json.loads(r.stdout)["results"] if x["status"] != "correct"}
+    assert found == expected
+
+
 # --- seeds 000 and 001: the mfnet report, exact fractions worked by hand --------------------
 
 def test_mfnet_000_half_mse():
