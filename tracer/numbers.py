@@ -23,6 +23,15 @@ CTX = decimal.Context(prec=DIGITS, Emax=10**9, Emin=-(10**9), rounding=decimal.R
 # says null): a 2 kB expression helps nobody.
 FORM_LIMIT = 160
 LOG_FLOOR = -100  # log(0) is clamped here, as torch.nn.BCELoss does
+# Exact fractions grow with every step (ReLU networks: about 5× the digits per step); past
+# this many digits in a numerator or denominator the trace stops with a message instead of
+# crawling on into numbers nobody can read (Python will not even print past 4300 digits).
+DIGIT_LIMIT = 1000
+_LIMIT_BITS = int(DIGIT_LIMIT * math.log2(10))
+
+
+class TooManyDigits(ArithmeticError):
+    """An exact value outgrew DIGIT_LIMIT; the recorder names the quantity."""
 
 
 def _dec(q: Fraction) -> Decimal:
@@ -358,6 +367,17 @@ class ExactField(Field):
 
     def const(self, q):
         return Real.of(q)
+
+    def finalize(self, X):
+        X = super().finalize(X)
+        for v in np.ravel(_obj(X)):
+            q = getattr(v, "q", None)
+            longest = 0 if q is None else max(abs(q.numerator), q.denominator)
+            if longest and longest.bit_length() > _LIMIT_BITS:
+                digits = len(str(longest)) if longest.bit_length() < 14000 else "over 4000"
+                raise TooManyDigits(f"exact fractions reached {digits} digits, past the "
+                                    f"limit of {DIGIT_LIMIT}")
+        return X
 
     def round(self, X, k):
         X = _obj(X)

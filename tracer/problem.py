@@ -13,8 +13,9 @@ import yaml
 from .schema import PROBLEM, Num, ProblemError
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps decimals exact (0.1 is 1/10) with their own text."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """SafeLoader that keeps decimals exact (0.1 is 1/10) with their own text.  libyaml's
+    parser when PyYAML has it: 8× faster on a 784-input network's weights."""
 
 
 def _construct_float(loader, node):

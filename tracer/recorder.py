@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .numbers import TooManyDigits
 from .ops import Ctx, Node
+from .schema import ProblemError
 
 # kinds of quantity, in the order a worksheet shows them
 KINDS = ("data", "param", "prev", "mask", "forward", "loss", "backward", "update", "state")
@@ -53,9 +55,10 @@ class Recorder:
         self.F, self.keep = field_, keep
         self.steps: list[Step] = []
         self.env: dict = {}
+        self.index = 0
 
     def begin_step(self, index, batch):
-        self.env = {}
+        self.env, self.index = {}, index
         if self.keep:
             self.steps.append(Step(index, list(batch)))
 
@@ -67,7 +70,11 @@ class Recorder:
 
     def compute(self, name, expr: Node, kind, layer=None):
         parts = {} if self.keep else None
-        value = self.F.finalize(expr.eval(Ctx(self.env, self.F, parts)))
+        try:
+            value = self.F.finalize(expr.eval(Ctx(self.env, self.F, parts)))
+        except TooManyDigits as e:
+            raise ProblemError("numbers", f"step {self.index + 1}, {name}: {e}; use --numbers float, "
+                               "--round K, or fewer steps") from None
         self.env[name] = value
         if self.keep:
             self.steps[-1].quantities[name] = Quantity(name, value, kind, expr, parts, layer)
