@@ -91,6 +91,14 @@ def answers_yaml(trace, header: str = "") -> str:
 
 
 # -- combined sheets ---------------------------------------------------------------------------
+PACKAGE_LINES = ("\\usepackage", "\\usetikzlibrary")
+# article's \maketitle disables itself, \@maketitle, \title, \date, ... after one use: keep the
+# originals and put them back before each sheet's title block
+_TITLE_CS = ("maketitle", "@maketitle", "title", "date", "author", "thanks", "and")
+SAVE_TITLE = "\\makeatletter\n" + "\n".join(f"\\let\\tracenet@{c}\\{c}" for c in _TITLE_CS) + "\n\\makeatother"
+RESTORE_TITLE = "\\makeatletter" + "".join(f"\\let\\{c}\\tracenet@{c}" for c in _TITLE_CS) + "\\makeatother"
+
+
 def combine(docs: list[str], fmt: str) -> str:
     """Several worksheets as one document: LaTeX with one preamble, Markdown one after another."""
     if fmt == "markdown":
@@ -101,14 +109,17 @@ def combine(docs: list[str], fmt: str) -> str:
         body, _, _ = rest.partition("\\end{document}")
         heads.append(head.splitlines())
         bodies.append(body.strip("\n"))
-    # package lines must stay in the preamble (their union); a line that differs between
-    # sheets, such as \title{...}, moves into its own sheet's body
-    common = [line for line in heads[0] if all(line in h for h in heads[1:])]
-    packages = [line for h in heads for line in h if line.lstrip().startswith(("\\usepackage", "\\usetikzlibrary"))]
+    # package lines must stay in the preamble (their union); the title block and any line that
+    # differs between sheets, such as \title{...}, move into each sheet's own part
+    per_sheet = ("\\title", "\\date", "\\author")
+    common = [line for line in heads[0] if all(line in h for h in heads[1:])
+              and not line.lstrip().startswith(per_sheet)]
+    packages = [line for h in heads for line in h if line.lstrip().startswith(PACKAGE_LINES)]
     preamble = list(dict.fromkeys(common + [p for p in packages if p not in common]))
     parts = []
     for head, body in zip(heads, bodies):
         own = [line for line in head if line not in preamble and not line.lstrip().startswith(
-            ("\\usepackage", "\\usetikzlibrary", "\\documentclass"))]
-        parts.append("\n".join(["\\clearpage", "\\setcounter{page}{1}", *own, body]))
-    return "\n".join(preamble) + "\n\\begin{document}\n" + "\n\n".join(parts) + "\n\\end{document}\n"
+            PACKAGE_LINES + ("\\documentclass",))]
+        parts.append("\n".join(["\\clearpage", "\\setcounter{page}{1}", RESTORE_TITLE, *own, body]))
+    return ("\n".join(preamble) + "\n" + SAVE_TITLE + "\n\\begin{document}\n" + "\n\n".join(parts)
+            + "\n\\end{document}\n")
