@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from tracer import parse_problem, trace
 from tracer.cli import SUBCOMMANDS, main
 from tracer.generate import Template, TemplateError, generate, load_template
-from tracer.generate.output import answers, problem_yaml
+from tracer.generate.output import answers, dump, problem_yaml
 from tracer.problem import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -260,6 +260,25 @@ def test_every_answer_key_grades_all_correct(path, tmp_path):
     for k in range(1, 5):
         c = invoke("check", tmp_path / f"problem-{k}.yaml", tmp_path / f"answers-{k}.yaml")
         assert c.exit_code == 0, c.output
+
+
+@pytest.mark.parametrize("mode", ["round: 3", "numbers: float", "bias: augmented\nlayout: rows"])
+def test_answer_keys_in_every_number_mode(mode, tmp_path):
+    pytest.importorskip("tracer.check")
+    if "check" not in SUBCOMMANDS:
+        pytest.skip("trace-net check is not registered yet")
+    src = tmp_path / "t.yaml"
+    src.write_text(mode + "\n" + (ROOT / "examples/templates/or_gate.yaml").read_text())
+    assert invoke("generate", src, "-n", 2, "--seed", 3, "-o", tmp_path / "o").exit_code == 0
+    for k in (1, 2):
+        problem, key = tmp_path / "o" / f"problem-{k}.yaml", tmp_path / "o" / f"answers-{k}.yaml"
+        assert invoke("check", problem, key).exit_code == 0
+        # and the checker does read the key: one entry off by 0.1 is graded wrong
+        a = load_yaml(key.read_text())
+        a["Z1"][0][0] = float(Fraction(a["Z1"][0][0])) + 0.1
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(dump(a))
+        assert invoke("check", problem, bad).exit_code == 1
 
 
 def test_latex_sheets_compile(tmp_path):

@@ -71,8 +71,8 @@ class Chain:
                 nums = [f"{op(dZ[self.ji(r, i)])} \\cdot {op(W[r, j])}" for r in rs]
                 res = self.pr.number(dA[idx])
                 brk = r" \\ &" if len(rs) > 2 else " "
-                lines.append(f"{self.sym(f'dA{l}', idx)} &= {_sum(syms)}{brk}= {_sum(nums)} "
-                             f"{self.pr.rel()} {res}")
+                rel = self.pr.result_rel(self.q(f"dA{l}"), idx)
+                lines.append(f"{self.sym(f'dA{l}', idx)} &= {_sum(syms)}{brk}= {_sum(nums)} {rel} {res}")
         return lines
 
     def deltas(self, l):
@@ -140,7 +140,8 @@ class Chain:
                 lead, nums = self._products(
                     l, j, samples, lambda i: self.pr.operand(Aprev[(k, i) if self.feat == 0 else (i, k)]), w)
                 res = self.pr.number(dW[j, k])
-                lines.append(f"{_frac('J', w)} &= {lead} \\\\ &= {_rows(nums)} {self.pr.rel()} {res}")
+                rel = self.pr.result_rel(self.q(f"dW{l}"), (j, k))
+                lines.append(f"{_frac('J', w)} &= {lead} \\\\ &= {_rows(nums)} {rel} {res}")
         return lines
 
     def biases(self, l):
@@ -154,7 +155,8 @@ class Chain:
             self.pr.mark()
             lead, nums = self._products(l, j, samples, lambda i: "1", b)
             res = self.pr.number(db[j])
-            lines.append(f"{_frac('J', b)} &= {lead} \\\\ &= {_rows(nums)} {self.pr.rel()} {res}")
+            rel = self.pr.result_rel(self.q(f"db{l}"), (j,))
+            lines.append(f"{_frac('J', b)} &= {lead} \\\\ &= {_rows(nums)} {rel} {res}")
         return lines
 
     def _cut(self, idx):

@@ -194,7 +194,7 @@ def matrix_lines(pr: Printer, q):
     lines = [first]
     pr.mark()
     result = pr.matrix(q.value)
-    result_rel = pr.rel()
+    result_rel = pr.result_rel(q)
     if not isinstance(expr, (ops.Ref, ops.Loss)):
         pr.mark()
         sub = pr.substituted(expr, q.parts)
@@ -217,7 +217,7 @@ def loss_lines(pr: Printer, q):
     lines.append(f"&{pr.rel()} {terms}")
     pr.mark()
     value = pr.number(q.value)
-    lines.append(f"&{pr.rel()} {value}")
+    lines.append(f"&{pr.result_rel(q)} {value}")
     return lines
 
 
@@ -250,6 +250,7 @@ def _step(pr: Printer, p, st, detail, first):
     for q in st.shown():
         if q.kind in ("data", "param"):
             continue
+        pr.prefer_den = _loss_denominator(st) if q.kind == "backward" else None
         if q.kind == "forward":
             s = sec("Forward pass")
         elif q.kind == "loss":
@@ -266,6 +267,15 @@ def _step(pr: Printer, p, st, detail, first):
         if detail != "matrix" and not pr.blank:
             s.add(entries.lines(q), "entry by entry")
     return list(sections.values())
+
+
+def _loss_denominator(step):
+    """The denominator of ∂J/∂Ŷ's constant (1/m: 4 for four samples), or None."""
+    q = step.quantities.get(f"dA{max(int(n[2:]) for n in step.quantities if n[:2] == 'dA' and n[2:].isdigit())}")
+    if q is None or not isinstance(q.expr, ops.LossGrad):
+        return None
+    c = Fraction(q.expr.factor(q.parts[id(q.expr.args[1])]))
+    return c.denominator if c.denominator > 1 else None
 
 
 def _chain_quantity(pr, chain, s, q, entries):
@@ -364,8 +374,12 @@ def data_table(pr, p):
     head = [f"x_{{{k + 1}}}" for k in range(n_in)] + [f"y_{{{k + 1}}}" for k in range(n_out)]
     F = pr.trace.field
     rows = []
-    for s, (x, y) in enumerate(zip(p.x, p.y)):
-        cells = [pr.number(F.const(Fraction(v))) for v in list(x) + list(y)]
+    shown, _ = pr.shown_indices(len(p.x), 1)     # a long data set: first and last samples
+    for s in shown:
+        if s is None:
+            rows.append({"sample": r"\vdots", "cells": [r"\vdots"] * (n_in + n_out)})
+            continue
+        cells = [pr.number(F.const(Fraction(v))) for v in list(p.x[s]) + list(p.y[s])]
         rows.append({"sample": s + 1, "cells": cells})
     return {"head": head, "rows": rows, "n_in": n_in, "n_out": n_out}
 

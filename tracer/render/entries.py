@@ -190,7 +190,7 @@ class Entries:
                     continue
                 body = self.expand(expr, q.parts, idx, shape)[0]
             res = self.pr.number(value[idx])
-            out.append(f"{self.pr.n.entry(q.name, idx)} &= {body} {self.pr.rel()} {res}")
+            out.append(f"{self.pr.n.entry(q.name, idx)} &= {body} {self.pr.result_rel(q, idx)} {res}")
         return out
 
 

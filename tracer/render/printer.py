@@ -121,6 +121,7 @@ class Printer:
         self.aug = p.bias == "augmented"
         self.blank = blank
         self.givens = set()          # names printed as the problem file wrote them (no ¼[…])
+        self.prefer_den = None       # a denominator to factor out when it fits (see document)
         self._rounded = False        # set when a number is shown rounded (see mark/rounded)
 
     # -- numbers ----------------------------------------------------------------------------
@@ -131,8 +132,10 @@ class Printer:
         if q is not None:
             out = Shown(self.fraction(q))
             out.rounded = q.denominator != 1 and not _terminates(q, self.decimals) and _frac_too_big(q)
-        elif f is None:       # symbolic
-            out = Shown(form)
+        elif f is None:       # symbolic: the field writes its formula (and value)
+            out = Shown(self.trace.field.latex(v, self.decimals))
+        elif f == 0:          # e.g. an irrational times ReLU's exact 0: zero, not 0.0000
+            out = Shown("0")
         elif self.trace.field.name == "float" and _short(f, self.decimals) is not None:
             out = Shown(_short(f, self.decimals))     # the float is exactly this decimal
         else:
@@ -153,6 +156,24 @@ class Printer:
     def rel(self) -> str:
         """'=' or '≈' for what was printed since mark()."""
         return r"\approx" if self._rounded else "="
+
+    def hand_rounded(self, q, idx=None) -> bool:
+        """Whether hand mode rounded the recorded value of quantity q (or its entry idx):
+        the expression's own value, kept in q.parts, differs from what was recorded."""
+        if self.trace.problem.round is None or q.expr is None or id(q.expr) not in q.parts:
+            return False
+        raw = np.asarray(q.parts[id(q.expr)], dtype=object)
+        kept = np.asarray(q.value, dtype=object)
+        pairs = [(raw[idx], kept[idx])] if idx is not None else zip(raw.ravel(), kept.ravel())
+        for a, b in pairs:
+            ea, eb = self.trace.entry(a), self.trace.entry(b)
+            if ea[0] is None or ea[0] != eb[0] or (ea[0] is None and ea[1] != eb[1]):
+                return True
+        return False
+
+    def result_rel(self, q, idx=None) -> str:
+        """'=' or '≈' before the recorded result of q: ≈ after rounded numbers or hand rounding."""
+        return r"\approx" if self.hand_rounded(q, idx) else self.rel()
 
     def fraction(self, q: Fraction) -> str:
         if q.denominator == 1:
@@ -209,11 +230,17 @@ class Printer:
         d = math.lcm(*[q.denominator for q in qs])
         if d == 1 or _is_pow10(d):
             return None, None
+        if self.prefer_den and self.prefer_den % d == 0:
+            # the backward pass carries the loss's 1/m: the report factors ¼ out of every
+            # matrix of it, ¼[0 −2 −6] rather than [0 −0.5 −1.5]
+            ints = [int(q * self.prefer_den) for q in qs]
+            if max(abs(v) for v in ints) < 100:
+                return self.prefer_den, np.array(ints, dtype=object).reshape(a.shape)
         repeating = any(not _terminates(q, 30) for q in qs)
         if d > (100 if repeating else 16) or (not repeating and all(_terminates(q, 1) for q in qs)):
             return None, None
         ints = [int(q * d) for q in qs]
-        if max(abs(v) for v in ints) >= 1000:
+        if max(abs(v) for v in ints) >= (1000 if repeating else 10):   # 8.75 stays, not ¼·35
             return None, None
         return d, np.array(ints, dtype=object).reshape(a.shape)
 
@@ -314,6 +341,8 @@ class Printer:
 
     def _print_Act(self, node, parts):
         inner = self._print(node.args[0], parts)
+        if node.kind == "identity":      # A = Z, written so
+            return inner
         return r"%s\left(%s\right)" % (ACT_SYMBOL[node.kind], inner)
 
     def _print_ActGrad(self, node, parts):

@@ -1,0 +1,268 @@
+"""Worksheet content (Markdown and LaTeX) against numbers from outside the engine: the seeds'
+handwritten values, the mfnet report's matrices, and values worked out here with math.exp."""
+import math
+import re
+
+import pytest
+
+from conftest import run
+from tracer.render import render
+
+# seed 002: 2-2-1 sigmoid network on the OR truth table, loss 1/(2n) Σ, lr 0.5
+OR = {"title": "OR gate", "data": {"x": [[0, 0], [0, 1], [1, 0], [1, 1]], "y": [[0], [1], [1], [1]]},
+      "network": [{"linear": {"W": [["0.2", "0.4"], ["0.3", "0.5"]], "b": ["0.3", "0.5"]}}, "sigmoid",
+                  {"linear": {"W": [["0.4", "0.6"]], "b": ["0.5"]}}, "sigmoid"],
+      "loss": {"mse": {"scale": "1/2"}}, "optimizer": {"sgd": {"lr": "0.5"}}}
+
+# seed 000: the mfnet report's example (augmented bias, identity activations, lr 4)
+MFNET = {"layout": "columns", "bias": "augmented",
+         "data": {"x": [[1, 2], [1, 3], [2, 2], [2, 3]], "y": [[1], [1], [2], [2]]},
+         "network": [{"linear": {"W": [[0, 1], [1, 1], [1, 0]], "b": [0, 0, 1]}}, "identity",
+                     {"linear": {"W": [[1, 0, 1], [1, 2, -2]], "b": [1, -1]}}, "identity",
+                     {"linear": {"W": [[1, -1]], "b": [0]}}, "identity"],
+         "loss": {"mse": {"scale": "1/2"}}, "optimizer": {"sgd": {"lr": 4}}}
+
+# seed 003: 3-3-2, ReLU then sigmoid, one sample, ½ Σ over outputs, lr 0.01
+S003 = {"decimals": 6, "data": {"x": [[1, 2, 3]], "y": [[1, 0]]},
+        "network": [{"linear": {"W": [["0.1", "0.2", "-0.1"], ["-0.3", "0.4", "-0.2"], ["0.5", "0.6", "-0.3"]],
+                                "b": ["-0.1", "-0.2", "0.1"]}}, "relu",
+                    {"linear": {"W": [["0.1", "-0.1", "-0.2"], ["-0.3", "0.2", "0.3"]], "b": ["-0.1", "0.2"]}},
+                    "sigmoid"],
+        "loss": {"mse": {"scale": "1/2", "samples": "sum"}}, "optimizer": {"sgd": {"lr": "0.01"}}}
+
+# seed 004: 1-2-2-1 ReLU network, samples as rows, three iterations, lr 0.01
+S004 = {"layout": "rows", "steps": 3, "data": {"x": [[2]], "y": [[1]]},
+        "network": [{"linear": {"W": [[1], [1]], "b": ["-0.5", "-0.5"]}}, "relu",
+                    {"linear": {"W": [[1, 1], [1, 1]], "b": ["-0.5", "-0.5"]}}, "relu",
+                    {"linear": {"W": [[1, 1]], "b": ["-0.5"]}}],
+        "loss": {"mse": {"scale": "1/2"}}, "optimizer": {"sgd": {"lr": "0.01"}}}
+
+
+def sig(z):
+    return 1 / (1 + math.exp(-z))
+
+
+def md(d, **opts):
+    return render(run(d), "markdown", **opts)
+
+
+def block_of(text, lhs):
+    """The aligned block of the display whose first line starts with lhs."""
+    i = text.index(lhs)
+    return text[i:text.index(r"\end{aligned}", i)]
+
+
+# -- detail: entries (seed 002) ------------------------------------------------------------------
+def test_entries_expand_every_product_of_z1_as_seed_002():
+    t = md(OR, detail="entries")
+    # seed 002 writes (0.2·0 + 0.4·1) and Z = [0.3 0.7 0.5 0.9; 0.5 1.0 0.8 1.3]
+    assert r"Z^{[1]}_{12} &= 0.2 \cdot 0 + 0.4 \cdot 1 + 0.3 = 0.7" in t
+    assert r"Z^{[1]}_{24} &= 0.3 \cdot 1 + 0.5 \cdot 1 + 0.5 = 1.3" in t
+
+
+def test_entries_write_each_sigmoid_with_its_formula():
+    t = md(OR, detail="entries")
+    for i, z in enumerate(["0.3", "0.7", "0.5", "0.9"], 1):
+        want = f"{sig(float(z)):.4f}"
+        assert rf"A^{{[1]}}_{{1{i}}} &= \sigma({z}) = \frac{{1}}{{1 + e^{{-{z}}}}} \approx {want}" in t
+    assert "0.5744" in t and "0.7311" in t        # σ(0.3), σ(1) by hand
+
+
+def test_entries_write_the_hadamard_product_entry_by_entry():
+    t = md(OR, detail="entries")
+    a = [sig(0.4 * sig(0.3) + 0.6 * sig(0.5) + 0.5)]
+    d = (a[0] - 0) / 4
+    line = next(l for l in t.splitlines() if l.startswith(r"\Delta^{[2]}_{11} &="))
+    assert rf"{d:.4f} \cdot {a[0]:.4f} \left(1 - {a[0]:.4f}\right) \approx {d * a[0] * (1 - a[0]):.4f}" in line
+
+
+def test_hand_rounding_uses_the_rounded_values_like_seed_002():
+    # seed 002 rounds to three decimals and writes (0.4·0.574 + 0.6·0.622) + 0.5 = 1.103
+    t = md({**OR, "round": 3}, detail="entries")
+    assert r"Z^{[2]}_{11} &= 0.4 \cdot 0.574 + 0.6 \cdot 0.622 + 0.5 \approx 1.103" in t
+    assert r"Z^{[1]}_{11} &= 0.2 \cdot 0 + 0.4 \cdot 0 + 0.3 = 0.3" in t
+
+
+# -- detail: matrix ----------------------------------------------------------------------------------
+def test_matrix_detail_shows_shapes_substitution_and_marks_rounded_lines():
+    t = md(OR)
+    z1 = block_of(t, r"Z^{[1]} &=")
+    assert r"(2{\times}2)\,(2{\times}4) + (2{\times}1) \to 2{\times}4" in z1
+    assert (r"&= \begin{bmatrix} 0 & 0.4 & 0.2 & 0.6 \\ 0 & 0.5 & 0.3 & 0.8 \end{bmatrix} + "
+            r"\begin{bmatrix} 0.3 \\ 0.5 \end{bmatrix}") in z1          # seed 002's middle line
+    assert r"\approx" not in z1
+    z2 = block_of(t, r"Z^{[2]} &=")
+    assert r"&\approx \begin{bmatrix} 0.4 & 0.6 \end{bmatrix} \begin{bmatrix} 0.5744" in z2
+    a1 = block_of(t, r"A^{[1]} &=")
+    assert r"\sigma\left(\begin{bmatrix} 0.3 & 0.7 & 0.5 & 0.9" in a1   # σ applied to the Z matrix
+
+
+def test_loss_is_written_as_its_sum_of_terms_then_its_value():
+    t = md(OR)
+    a = [sig(0.4 * sig(x1 * 0.2 + x2 * 0.4 + 0.3) + 0.6 * sig(x1 * 0.3 + x2 * 0.5 + 0.5) + 0.5)
+         for x1, x2 in [(0, 0), (0, 1), (1, 0), (1, 1)]]
+    J = sum((ai - yi) ** 2 for ai, yi in zip(a, [0, 1, 1, 1])) / 8
+    block = block_of(t, "J &=")
+    assert rf"\frac{{1}}{{8}}\left[\left({a[0]:.4f} - 0\right)^2 + \left({a[1]:.4f} - 1\right)^2" in block
+    assert block.rstrip().endswith(rf"&\approx {J:.4f}")
+
+
+def test_mfnet_common_denominator_is_factored_as_the_report_does():
+    t = md(MFNET)
+    # the report: ∂J/∂Ŷ = ¼[0 0 0 0; 1 −1 1 −1], ∂J/∂W^[3] = ¼[0 0 0; 0 −2 −6], J = 0.5
+    dy = block_of(t, r"\frac{\partial J}{\partial A^{[3]}} &=")
+    assert r"\frac{1}{4}\begin{bmatrix} 0 & 0 & 0 & 0 \\ 1 & -1 & 1 & -1 \end{bmatrix}" in dy
+    dw = block_of(t, r"\frac{\partial J}{\partial \tilde{W}^{[3]}} &=")
+    assert dw.rstrip().endswith(r"\frac{1}{4}\begin{bmatrix} 0 & 0 & 0 \\ 0 & -2 & -6 \end{bmatrix}")
+    assert r"&= \frac{1}{8}\left[\left(2 - 1\right)^2 + \left(0 - 1\right)^2" in t
+    # the report's updated W^[3] = [1 0 0; 0 3 5]
+    assert r"\tilde{W}_{\mathrm{new}}^{[3]} &= \begin{bmatrix} 1 & 0 & 0 \\ 0 & 3 & 5 \end{bmatrix}" in t
+
+
+def test_exact_fractions_are_frac_and_tenths_stay_decimals():
+    d = {**OR, "data": {"x": [[1, 0], [0, 1], [1, 1]], "y": [[0], [1], [1]]},
+         "network": [{"linear": {"W": [["0.5", "1"]], "b": ["0"]}}], "loss": "mse"}
+    t = md(d)
+    # ∂J/∂Ŷ = (2/3)(Ŷ − Y) = (2/3)[0.5 0 0.5] = [1/3 0 1/3] → ⅓[1 0 1]
+    assert r"\frac{1}{3}\begin{bmatrix} 1 & 0 & 1 \end{bmatrix}" in t
+    assert r"\begin{bmatrix} 0.5 & 1 & 1.5 \end{bmatrix}" in t        # Z = [0.5, 1, 1.5], as decimals
+
+
+def test_float_mode_prints_short_decimals_without_padding():
+    t = md({**OR, "numbers": "float"}, detail="entries")
+    assert r"Z^{[1]}_{11} &= 0.2 \cdot 0 + 0.4 \cdot 0 + 0.3 = 0.3 \\" in t      # 0.3 is the float 0.3
+    assert r"b^{[1]} &= \begin{bmatrix} 0.3 \\ 0.5 \end{bmatrix}" in t
+
+
+# -- detail: chain (seed 003) --------------------------------------------------------------------
+def test_chain_rule_per_weight_matches_seed_003():
+    t = md(S003, detail="chain")
+    # seed 003: ∂L/∂J11 = (−0.567093)(0.24549853)(1·0.1) = −0.01392205
+    o1 = sig(-0.27)
+    g = o1 * (1 - o1)
+    line = next(l for l in t.splitlines() if l.startswith(r"\frac{\partial J}{\partial W^{[2]}_{11}} &="))
+    assert rf"\left(-{1 - o1:.6f}\right) \cdot {g:.6f} \cdot 0.1 \approx -{(1 - o1) * g * 0.1:.6f}" in line
+    assert "-0.013922" in line
+
+
+def test_chain_hidden_layer_sums_the_paths_through_the_next_layer():
+    t = md(S003, detail="chain")
+    o1, o2 = sig(-0.27), sig(0.44)
+    d1, d2 = (o1 - 1) * o1 * (1 - o1), o2 * o2 * (1 - o2)
+    line = next(l for l in t.splitlines() if l.startswith(r"\frac{\partial J}{\partial A^{[1]}_{11}} &="))
+    assert r"\Delta^{[2]}_{11} W^{[2]}_{11} + \Delta^{[2]}_{21} W^{[2]}_{21}" in line
+    # seed 003: (−0.013922) + (−0.043481) = −0.0574028
+    assert rf"\left({d1:.6f}\right) \cdot 0.1 + {d2:.6f} \cdot \left(-0.3\right) \approx {0.1 * d1 - 0.3 * d2:.6f}" in line
+    assert "-0.057403" in line
+
+
+def test_chain_sums_over_samples_when_there_are_several():
+    t = md(OR, detail="chain")
+    blk = next(l for l in t.splitlines() if l.startswith(r"\frac{\partial J}{\partial W^{[1]}_{11}} &="))
+    assert r"\sum_{i} \frac{\partial J}{\partial A^{[1]}_{1i}}" in blk
+    assert blk.count(r"\cdot") == 8                   # 4 samples × three factors
+    assert blk.rstrip().rstrip("\\").rstrip().endswith(r"\approx -0.0018")   # seed 002: −0.0018
+
+
+# -- the problem, several steps, optimizers -------------------------------------------------------------
+def test_problem_section_states_the_givens_and_conventions():
+    t = md(OR)
+    assert "input (2) → linear 2 + sigmoid → linear 1 + sigmoid" in t
+    assert "| $2$ | $0$ | $1$ | $1$ |" in t                                  # data table, sample 2
+    assert "1/2 × squared error, summed over outputs, averaged over samples" in t
+    assert r"\eta = 0.5" in t and "samples as columns" in t
+    assert r"W^{[1]} &= \begin{bmatrix} 0.2 & 0.4 \\ 0.3 & 0.5 \end{bmatrix}" in t
+
+
+def test_three_iterations_of_seed_004_each_shown_with_final_table():
+    t = md(S004)
+    assert [m for m in re.findall(r"^## Step (\d)", t, re.M)] == ["0", "1", "2"]
+    # seed 004, iteration 0: ŷ = 4.5, w1 ← [0.86 0.86], b3 ← −0.535; iteration 1: ŷ = 2.466 (…)
+    assert r"Z^{[3]} &= A^{[2]} \, W^{[3]\mathsf{T}} + b^{[3]}" in t
+    assert r"\begin{bmatrix} 4.5 \end{bmatrix}" in t
+    step1 = t[t.index("## Step 1"):t.index("## Step 2")]
+    assert r"W^{[1]} &= \begin{bmatrix} 0.86 \\ 0.86 \end{bmatrix}" in step1
+    assert r"b^{[3]} &= \begin{bmatrix} -0.535 \end{bmatrix}" in step1
+    final = t[t.index("## Updated parameters"):]
+    assert r"W_{\mathrm{new}}^{[1]}" in final and r"b_{\mathrm{new}}^{[3]}" in final
+
+
+def test_minibatch_steps_say_which_samples_they_use():
+    t = md({**OR, "batch_size": 2, "steps": 2})
+    assert "## Step 0 (samples 1, 2)" in t and "## Step 1 (samples 3, 4)" in t
+
+
+def test_adam_state_in_the_order_a_person_computes_it():
+    t = md({**OR, "optimizer": {"adam": {"lr": "0.1"}}})
+    upd = t[t.index("### Update"):]
+    order = [upd.index(s) for s in (r"m_{W^{[1]}} &=", r"v_{W^{[1]}} &=", r"\hat{m}_{W^{[1]}} &=",
+                                    r"\hat{v}_{W^{[1]}} &=", r"W_{\mathrm{new}}^{[1]} &=")]
+    assert order == sorted(order)
+
+
+# -- notation, escaping ----------------------------------------------------------------------------------
+def test_notation_block_changes_index_delta_and_names():
+    t = md({**OR, "notation": {"index": "(l)", "delta": "delta"}})
+    assert r"Z^{(1)} &= W^{(1)} \, A^{(0)} + b^{(1)}" in t and r"\delta^{(2)} &=" in t
+    t = md({**S003, "notation": {"names": ["J", "O"]}})
+    assert r"Z^{(\mathrm{J})} &=" in t and r"A^{(\mathrm{O})}" in t
+
+
+EVIL = r"a_b $x$ \input{x} {#} 100% & ~^ <i>|"
+
+
+def test_user_text_is_escaped_in_latex():
+    t = render(run({**OR, "title": EVIL, "notation": {"names": [EVIL, "O"]}}), "latex")
+    assert r"\title{a\_b \$x\$ \textbackslash{}input\{x\} \{\#\} 100\% \& \textasciitilde{}\textasciicircum{} \textless{}i\textgreater{}\textbar{}" in t
+    assert r"\text{a\_b \$x\$ \textbackslash{}input\{x\}" in t
+    assert r"\input{x}" not in t
+
+
+def test_user_text_is_escaped_in_markdown():
+    t = render(run({**OR, "title": EVIL, "notation": {"names": [EVIL, "O"]}}), "markdown")
+    assert t.startswith(r"# a\_b \$x\$ \\input{x} {\#} 100% & \~^ \<i\>\|")
+    # inside formulas the name is math symbols: no bare $ that would end the formula
+    assert r"\mathrm{a\_b\ \$x\$\ \backslash{}input\{x\}\ \{\#\}\ 100\%\ \&\ \sim{}\hat{}\ {<}i{>}\vert{}}" in t
+    for block in re.findall(r"\$\$(.*?)\$\$", t, re.S):
+        assert re.search(r"(?<!\\)\$", block) is None
+
+
+# -- elision, blank sheet -----------------------------------------------------------------------------------
+BIG = {"data": {"x": [[(i * j) % 5 for j in range(10)] for i in range(12)], "y": [[i % 2, 1] for i in range(12)]},
+       "network": [{"linear": {"W": [[(i + j) % 3 for j in range(10)] for i in range(2)], "b": [0, 1]}}],
+       "loss": "mse", "optimizer": {"sgd": {"lr": "0.1"}}}
+
+
+def test_big_matrices_are_elided_and_json_is_not():
+    tr = run(BIG)
+    t = render(tr, "markdown")
+    a0 = next(l for l in t.splitlines() if l.startswith(r"A^{[0]} = X &="))
+    assert r"\cdots" in a0 and r"\vdots" in a0 and r"\ddots" in a0
+    assert a0.count(r" \\ ") == 7                      # 8 of the 10 rows: 4, dots, 3
+    full = render(tr, "markdown", max_entries=0)
+    a0 = next(l for l in full.splitlines() if l.startswith(r"A^{[0]} = X &="))
+    assert r"\cdots" not in a0 and a0.count(r" \\ ") == 9
+    import json
+    assert json.loads(render(tr, "json"))["steps"][0]["values"]["A0"]["shape"] == [10, 12]
+
+
+def test_blank_sheet_shows_givens_and_no_computed_number():
+    t = render(run(OR), "markdown", blank=True)
+    assert r"W^{[1]} &= \begin{bmatrix} 0.2 & 0.4 \\ 0.3 & 0.5 \end{bmatrix}" in t
+    for computed in ("0.5744", "0.7311", "1.1033", "0.0903", "0.7509", "0.6", r"0.3 & 0.7", "0.0351"):
+        body = t[t.index("## Step 0"):]
+        assert computed not in body, computed
+    assert body.count(r"\boxed{\hphantom{-0.000}}") >= 8 + 8 + 4 + 4        # Z1, A1, Z2, A2 at least
+    assert r"Z^{[1]} &= W^{[1]} \, A^{[0]} + b^{[1]}" in body
+
+
+def test_trace_shows_itself_as_markdown_in_a_notebook():
+    tr = run(OR)
+    assert tr._repr_markdown_() == render(tr, "markdown")
+
+
+@pytest.mark.parametrize("detail", ["matrix", "entries", "chain"])
+def test_markdown_uses_display_math_only(detail):
+    t = md(MFNET, detail=detail)
+    assert t.count("$$") % 2 == 0
+    assert re.search(r"(?<!\\)\\\[|\\begin\{align\*?\}", t) is None
