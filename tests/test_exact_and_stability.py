@@ -99,3 +99,20 @@ def test_round_half_away_from_zero():
     assert round_half_away(F(25, 1000), 2) == F(3, 100)
     assert round_half_away(F(-25, 1000), 2) == F(-3, 100)
     assert round_half_away(F(-24, 1000), 2) == F(-2, 100)
+
+
+def test_exact_zero_and_one_stay_exact_beside_inexact_values():
+    """ReLU′ = 0 times a sigmoid value is exactly 0 (the JSON says "0", not null)."""
+    from tracer.numbers import Real, r_sigmoid
+    s = r_sigmoid(Real(F(3, 10)))
+    zero, one = Real(F(0)), Real(F(1))
+    assert (s * zero).q == 0 and (zero / s).q == 0
+    assert (s * one) is s and (s + zero) is s and (s - zero) is s
+    assert (zero - s).form[0] == "-1/(1 + exp(-3/10))"
+
+
+def test_float_relu_never_prints_negative_zero():
+    d = {"data": {"x": [[-1]], "y": [[0]]}, "network": [{"linear": {"W": [[2]], "b": [0]}}, "relu"],
+         "loss": "mse", "optimizer": {"sgd": {"lr": 1}}}
+    t = run(d, numbers="float")
+    assert t.to_json().count("-0.0") == 0

@@ -111,13 +111,42 @@ class Real:
                 form = (text, prec)
         return _inexact(d, form)
 
+    # Exact 0 and 1 act exactly even beside an inexact operand: 0·σ(z) is 0, not 0.0000
+    # with a closed form ending in *0 (ReLU′ = 0 must give an exact zero).
     def __add__(self, o):
+        if isinstance(o, np.ndarray):
+            return NotImplemented
+        o = Real.of(o)
+        if o.q == 0:
+            return self
+        if self.q == 0:
+            return o
         return self._binary(o, lambda a, b: a + b, CTX.add, " + ", 1, 1, 1)
 
     def __sub__(self, o):
+        if isinstance(o, np.ndarray):
+            return NotImplemented
+        o = Real.of(o)
+        if o.q == 0:
+            return self
+        if self.q == 0:
+            return -o
         return self._binary(o, lambda a, b: a - b, CTX.subtract, " - ", 1, 2, 1)
 
     def __mul__(self, o):
+        if isinstance(o, np.ndarray):
+            return NotImplemented
+        o = Real.of(o)
+        if self.q == 0 or o.q == 0:
+            return Real(Fraction(0))
+        if o.q == 1:
+            return self
+        if self.q == 1:
+            return o
+        if o.q == -1:
+            return -self
+        if self.q == -1:
+            return -o
         return self._binary(o, lambda a, b: a * b, CTX.multiply, "*", 2, 2, 2)
 
     def __truediv__(self, o):
@@ -126,6 +155,10 @@ class Real:
         o = Real.of(o)
         if o.q == 0 or (o.q is None and o.d == 0):
             raise ZeroDivisionError("division by zero")
+        if self.q == 0:
+            return Real(Fraction(0))
+        if o.q == 1:
+            return self
         return self._binary(o, lambda a, b: a / b, CTX.divide, "/", 2, 3, 2)
 
     def __radd__(self, o):
@@ -478,7 +511,7 @@ class FloatField(Field):
         return np.where(np.asarray(X) > 0, a, b)
 
     def describe(self, x):
-        return None, float(x), None
+        return None, float(x) + 0.0, None   # + 0.0: no "-0.0" (ReLU of a negative) in any output
 
 
 def make_field(numbers: str, round_to: int | None = None) -> Field:

@@ -29,6 +29,16 @@ class Num(Fraction):
         self.text = text if text is not None else str(value)
         return self
 
+    # immutable, like Fraction; Fraction's own copy would rebuild it as Num(p, q) and lose .text
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        return (Num, (Fraction(self.numerator, self.denominator), self.text))
+
     @property
     def decimals(self) -> int:
         t = self.text.lower()
