@@ -2,7 +2,9 @@
 
 Names, for parameter P (W or b) of layer l: `gP{l}` the gradient after weight decay (only
 when there is decay), `vP{l}` the momentum buffer (sgd) or second moment (adam), `mP{l}` the
-first moment, `mP{l}_hat`/`vP{l}_hat` the bias-corrected moments, `P{l}_next` the result.
+first moment, `mP{l}_hat`/`vP{l}_hat` the bias-corrected moments, `uP{l}` Adam's step
+η m̂/(√v̂ + ε), `P{l}_decayed` AdamW's θ(1 − ηλ), `P{l}_next` the result, recorded in this
+order (the order a person computes them).
 The state of the previous step is read as `vP{l}_prev`/`mP{l}_prev`.
 """
 from __future__ import annotations
@@ -92,11 +94,11 @@ class Adam(Optimizer):
         v_prev = self._prev(rec, "v", name, l, like)
         m = self._keep(rec, "m", name, Add(Mul(Const(b1), m_prev), Mul(Const(1 - b1), g)), l)
         v = self._keep(rec, "v", name, Add(Mul(Const(b2), v_prev), Mul(Const(1 - b2), Square(g))), l)
-        m_hat = rec.compute(f"m{name}_hat", Div(m, Const(1 - b1 ** t)), "state", l)
-        v_hat = rec.compute(f"v{name}_hat", Div(v, Const(1 - b2 ** t)), "state", l)
-        del m_hat, v_hat
+        rec.compute(f"m{name}_hat", Div(m, Const(1 - b1 ** t)), "state", l)
+        rec.compute(f"v{name}_hat", Div(v, Const(1 - b2 ** t)), "state", l)
         step = Div(Ref(f"m{name}_hat"), Add(Sqrt(Ref(f"v{name}_hat")), Const(eps)))
-        return rec.compute(f"{name}_next", Sub(theta, Mul(Const(lr), step)), "update", l)
+        rec.compute(f"u{name}", Mul(Const(lr), step), "update", l)
+        return rec.compute(f"{name}_next", Sub(theta, Ref(f"u{name}")), "update", l)
 
 
 class AdamW(Adam):
