@@ -315,3 +315,18 @@ def test_random_problems_true_answers_correct_and_doubled_gradient_diagnosed(tmp
         assert r[n].status == "wrong" and r[n].first, i
         assert r[n].diagnosis.startswith("off by a constant factor 2"), (i, r[n].diagnosis)
         assert r[n.replace("d", "", 1) + "_next"].status in ("carried", "correct"), i
+
+
+def test_updated_parameters_are_judged_on_the_update(tmp_path):
+    """OR gate, lr 0.5: ∂J/∂W2 ≈ [−0.000175, −0.000577] (seed 002's correct digits), so
+    W2_new ≈ [0.400088, 0.600288].  Leaving the weights unchanged is within 1 % of the weight
+    but 100 % off the update: wrong.  The right update to 2 significant figures passes."""
+    import json
+    from click.testing import CliRunner
+    from tracer.cli import main
+    prob = Path(__file__).resolve().parent.parent / "worked_examples" / "or_gate" / "problem.yaml"
+    for given, status in (("[[0.4, 0.6]]", "wrong"), ("[[0.400088, 0.60029]]", "correct")):
+        ans = tmp_path / "a.yaml"
+        ans.write_text(f"W2_next: {given}\n")
+        r = CliRunner().invoke(main, ["check", str(prob), str(ans), "--format", "json"])
+        assert json.loads(r.output)["results"][0]["status"] == status, r.output

@@ -190,11 +190,12 @@ def grade(trace, answers, rule) -> Grading:
             rests, path = student.upstream(key, given)
             wrong_up = [k for k in rests if status.get(k, "correct") != "correct"]
             res = Result(st.index, name, "wrong", a.nums, q.value, transposed=a.transposed)
-            if R is not None and not rule.matches(R, T):
+            base = _before_update(trace, st, name)
+            if R is not None and not rule.matches(R, T, base):
                 res.reference = ref
-            if not a.transposed and rule.matches(G, T):
+            if not a.transposed and rule.matches(G, T, base):
                 res.status = "correct"
-            elif not a.transposed and R is not None and rule.matches(G, R):
+            elif not a.transposed and R is not None and rule.matches(G, R, base):
                 if not wrong_up:
                     res.status = "correct"
                     res.note = "agrees with the values your own (rounded) earlier answers give"
@@ -223,6 +224,13 @@ def grade(trace, answers, rule) -> Grading:
     if first is not None:
         first.first = True
     return out
+
+
+def _before_update(trace, st, name):
+    """θ at the start of the step, for an updated parameter θ_new (else None)."""
+    if name.endswith("_next") and name[:-5] in st.quantities:
+        return fracs(trace, st.quantities[name[:-5]].value)
+    return None
 
 
 def _trivial(trace, student, path, wrong_up, key, value):

@@ -74,16 +74,22 @@ class Rule:
             return Fraction(10) ** (magnitude(r) - self.sigfigs + 1)
         return max(self.rtol * abs(r), self.atol)
 
-    def close(self, G, R) -> np.ndarray:
-        """Entrywise match of two equally shaped arrays of Fractions."""
+    def close(self, G, R, base=None) -> np.ndarray:
+        """Entrywise match of two equally shaped arrays of Fractions.  With `base` (the
+        parameter before an update) the relative part is measured on the change R − base:
+        1 % of a weight would hide a wrong update entirely (seed 003's lr 0.01 steps)."""
         G, R = np.asarray(G, dtype=object), np.asarray(R, dtype=object)
+        # significant figures are a property of the number written (θ_new), so only the
+        # relative rule moves to the update
+        B = None if base is None or self.sigfigs is not None else np.asarray(base, dtype=object)
         out = np.zeros(G.shape, dtype=bool)
         for idx in np.ndindex(G.shape):
-            out[idx] = abs(G[idx] - R[idx]) <= self.tol(R[idx])
+            size = R[idx] if B is None else R[idx] - B[idx]
+            out[idx] = abs(G[idx] - R[idx]) <= self.tol(size)
         return out
 
-    def matches(self, G, R) -> bool:
-        return np.shape(G) == np.shape(R) and bool(self.close(G, R).all())
+    def matches(self, G, R, base=None) -> bool:
+        return np.shape(G) == np.shape(R) and bool(self.close(G, R, base).all())
 
     def coarser(self, nums, R) -> "Rule | None":
         """The rule at the precision the student wrote (fewer decimals or significant figures
@@ -110,11 +116,13 @@ class Rule:
                     coarse=f"{k} decimal{'s' if k != 1 else ''}")
 
     def describe(self) -> str:
+        update = ("; for an updated parameter (…_next) the same rule applies to the update "
+                  "θ_new − θ, not to θ_new")
         if self.sigfigs is not None:
             return (f"an entry counts as right when it agrees with the true value to {self.sigfigs} "
                     f"significant figures (±1 in the last); a true 0 needs |given| ≤ {_show(self.atol)}")
         return (f"an entry counts as right when |given − true| ≤ max({_show(self.rtol)}·|true|, "
-                f"{_show(self.atol)})")
+                f"{_show(self.atol)})" + update)
 
     def as_dict(self) -> dict:
         if self.sigfigs is not None:
