@@ -7,6 +7,7 @@ set for the format: `text`).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -25,10 +26,28 @@ ACT_WORDS = {"identity": "identity", "relu": "ReLU", "leaky_relu": "leaky ReLU",
              "tanh": "tanh", "softmax": "softmax"}
 
 
+_MATRIX = re.compile(r"\\begin\{bmatrix\}.*?\\end\{bmatrix\}", re.S)
+
+
+def _breaks(line: str) -> int:
+    """Line breaks of an aligned line outside its matrices."""
+    return _MATRIX.sub("", line).count(r"\\")
+
+
 @dataclass
 class Block:
     lines: list                    # LaTeX math, one aligned line each: "Z^{[1]} &= ..."
     heading: str = ""              # plain text above the block (escaped by the template)
+
+    @property
+    def rows(self):
+        """(left of '&', right of it, whether the right side may be scaled on its own): a wide
+        right side is shrunk alone, the rest of the derivation keeps its size (LaTeX)."""
+        out = []
+        for line in self.lines:
+            left, amp, right = line.partition("&")
+            out.append((left, right, bool(amp) and _breaks(right) == 0))
+        return out
 
 
 @dataclass
@@ -40,7 +59,7 @@ class Section:
         """Lines as one or more blocks, at most BLOCK_LINES (display-math) lines each."""
         chunk, size = [], 0
         for line in lines:
-            n = line.count(r"\\") + 1
+            n = _breaks(line) + 1
             if chunk and size + n > BLOCK_LINES:
                 self.blocks.append(Block(chunk, heading))
                 chunk, size, heading = [], 0, ""

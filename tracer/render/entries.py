@@ -30,6 +30,8 @@ def _neg(text: str) -> str:
         return text[7:-7]
     if text.startswith("-"):
         return text[1:]
+    if text == "0":
+        return text
     return "-" + text
 
 
@@ -124,7 +126,8 @@ class Entries:
         yh, y = (self.pr.operand(self.at(x, parts, idx, shape)) for x in node.args)
         c = self._grad_coef(node, parts)
         if node.loss.kind == "mse":
-            return f"{c}\\left({yh} - {y}\\right)", PRODUCT
+            first = self.pr.number(self.at(node.args[0], parts, idx, shape))
+            return f"{c}\\left({first} - {y}\\right)", PRODUCT
         if node.loss.kind == "cross_entropy":
             return f"-{c}\\frac{{{y}}}{{{yh}}}", SUM
         return r"%s\frac{%s - %s}{%s\left(1 - %s\right)}" % (c, yh, y, yh, yh), PRODUCT
@@ -212,7 +215,7 @@ def loss_terms(pr: Printer, q):
     terms = []
     for a, b in zip(yh.ravel(), y.ravel()):
         if node.kind == "mse":
-            terms.append(f"\\left({op(a)} - {op(b)}\\right)^2")
+            terms.append(f"\\left({pr.number(a)} - {op(b)}\\right)^2")
         else:
             qb = pr.trace.entry(b)[0]
             if qb != 0:
