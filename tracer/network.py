@@ -107,12 +107,13 @@ class Network:
     def backward(self, rec, loss):
         grad = LossGrad(loss)
         L = self.L
-        rec.compute(f"dA{L}", grad, "backward", L)
         last = self.layers[-1].activation
         fused = None
         if self.fuse and ((last == "softmax" and self.loss == "cross_entropy")
                           or (last == "sigmoid" and self.loss == "bce")):
             fused = FusedDelta(grad)
+        if fused is None or rec.keep:   # fused, ∂J/∂Â is only read by the worksheet
+            rec.compute(f"dA{L}", grad, "backward", L)
         for lay in reversed(self.layers):
             l = lay.l
             rec.compute(f"dZ{l}", lay.delta(fused if l == L else None), "backward", l)
