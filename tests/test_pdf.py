@@ -82,3 +82,25 @@ def test_format_pdf_writes_a_pdf(tmp_path):
     r = CliRunner().invoke(main, [str(p), "--format", "pdf", "-o", str(out), "--detail", "entries", "--blank"])
     assert r.exit_code == 0, r.output
     assert out.read_bytes().startswith(b"%PDF")
+
+
+@needs_pdflatex
+@pytest.mark.parametrize("seed", [5, 11])
+def test_random_problems_compile_in_every_mode(seed, tmp_path):
+    """Layouts, bias modes, optimizers with state, mini-batches, notation: all typeset."""
+    import random
+    from conftest import random_problem
+    rng = random.Random(seed)
+    for k, opt in enumerate(["sgd", "adam", "adamw"]):
+        d = random_problem(rng, steps=2, momentum="0.9" if opt == "sgd" else 0)
+        if opt != "sgd":
+            d["optimizer"] = {opt: {"lr": "0.01", "weight_decay": "0.1"}}
+        d["batch_size"] = 1 if k == 1 else None
+        d["numbers"] = ["exact", "float", "exact"][k]
+        d["notation"] = [{}, {"index": "(l)", "delta": "delta"}, {}][k]
+        t = run(d)
+        for detail, blank in VARIANTS:
+            f = tmp_path / f"{k}{detail}{blank}"
+            f.mkdir()
+            log = compile_tex(t.render("latex", detail=detail, blank=blank), f)
+            assert "Overfull \\hbox" not in log, (k, detail, blank)

@@ -97,7 +97,10 @@ class Entries:
         return r"\frac{%s}{%s}" % (a[0], b[0]), ATOM
 
     def _x_Square(self, node, parts, idx, shape):
-        return _wrap(self.expand(node.args[0], parts, idx, shape), ATOM + 1) + "^{2}", ATOM
+        text, prec = self.expand(node.args[0], parts, idx, shape)
+        if prec < ATOM or "^" in text and not text.startswith(r"\left("):
+            text = r"\left(" + text + r"\right)"
+        return text + "^{2}", ATOM
 
     def _x_Sqrt(self, node, parts, idx, shape):
         return r"\sqrt{%s}" % self.expand(node.args[0], parts, idx, shape)[0], ATOM

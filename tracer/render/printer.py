@@ -57,7 +57,9 @@ class Notation:
         if name.endswith("_next"):
             return self.symbol(name[:-5]).replace("^", r"_{\mathrm{new}}^", 1)
         if name.endswith("_decayed"):
-            return r"\bar{" + self.symbol(name[:-8]) + "}"
+            inner = self.symbol(name[:-8])
+            head, hat, rest = inner.partition("^")
+            return r"\bar{" + head + "}" + hat + rest
         if name.endswith("_hat"):
             inner = self.symbol(name[:-4])
             return r"\hat{" + inner[0] + "}" + inner[1:]
@@ -198,7 +200,7 @@ class Printer:
     def operand(self, v) -> str:
         """A number inside an expanded sum or product: negatives in parentheses."""
         s = self.number(v)
-        return r"\left(" + s + r"\right)" if s.startswith("-") else s
+        return r"\left(" + s + r"\right)" if s.startswith("-") or r"\cdot 10^" in s else s
 
     # -- matrices ---------------------------------------------------------------------------
     def matrix(self, value, factor=True) -> str:
