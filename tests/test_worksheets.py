@@ -252,7 +252,7 @@ def test_blank_sheet_shows_givens_and_no_computed_number():
     for computed in ("0.5744", "0.7311", "1.1033", "0.0903", "0.7509", "0.6", r"0.3 & 0.7", "0.0351"):
         body = t[t.index("## Step 0"):]
         assert computed not in body, computed
-    assert body.count(r"\boxed{\hphantom{-0.000}}") >= 8 + 8 + 4 + 4        # Z1, A1, Z2, A2 at least
+    assert body.count(r"\boxed{\vphantom{\big|}\hphantom{-0.000}}") >= 8 + 8 + 4 + 4   # Z1, A1, Z2, A2 at least
     assert r"Z^{[1]} &= W^{[1]} \, A^{[0]} + b^{[1]}" in body
 
 

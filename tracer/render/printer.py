@@ -105,6 +105,9 @@ def _split(name):
     return name[:i], (name[i:] or "0")
 
 
+BLANK_CELL = r"\boxed{\vphantom{\big|}\hphantom{-0.000}}"    # room for a hand-written entry
+
+
 class Shown(str):
     """A number as text, remembering whether it was rounded for display."""
 
@@ -209,12 +212,12 @@ class Printer:
         a = np.asarray(value, dtype=object)
         if a.ndim == 0:
             if self.blank:
-                return r"\boxed{\hphantom{-0.0000}}"
+                return BLANK_CELL
             return self.number(a[()])
         if a.ndim == 1:   # bias vectors stand along the feature axis
             a = a[:, None] if self.feat == 0 else a[None, :]
         if self.blank:
-            return self._bmatrix(np.full(a.shape, r"\boxed{\hphantom{-0.000}}", dtype=object), raw=True)
+            return self._bmatrix(np.full(a.shape, BLANK_CELL, dtype=object), raw=True)
         d, ints = self._common_denominator(a) if factor else (None, None)
         if d:
             return r"\frac{1}{%d}%s" % (d, self._bmatrix(ints, raw=True))
