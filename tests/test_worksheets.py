@@ -222,7 +222,7 @@ def test_user_text_is_escaped_in_markdown():
     t = render(run({**OR, "title": EVIL, "notation": {"names": [EVIL, "O"]}}), "markdown")
     assert t.startswith(r"# a\_b \$x\$ \\input{x} {\#} 100% & \~^ \<i\>\|")
     # inside formulas the name is math symbols: no bare $ that would end the formula
-    assert r"\mathrm{a\_b\ \$x\$\ \backslash{}input\{x\}\ \{\#\}\ 100\%\ \&\ \sim{}\hat{}\ {<}i{>}\vert{}}" in t
+    assert r"\mathrm{a\_b\ \$x\$\ \backslash{}input\{x\}\ \{\#\}\ 100\%\ \&\ \sim{}\hat{}\ \lt{}i\gt{}\vert{}}" in t
     for block in re.findall(r"\$\$(.*?)\$\$", t, re.S):
         assert re.search(r"(?<!\\)\$", block) is None
 
@@ -238,7 +238,7 @@ def test_big_matrices_are_elided_and_json_is_not():
     t = render(tr, "markdown")
     a0 = next(l for l in t.splitlines() if l.startswith(r"A^{[0]} = X &="))
     assert r"\cdots" in a0 and r"\vdots" in a0 and r"\ddots" in a0
-    assert a0.count(r" \\ ") == 7                      # 8 of the 10 rows: 4, dots, 3
+    assert a0.count(r" \\ ") == 8                      # 8 of the 10 rows: 4, dots, 4
     full = render(tr, "markdown", max_entries=0)
     a0 = next(l for l in full.splitlines() if l.startswith(r"A^{[0]} = X &="))
     assert r"\cdots" not in a0 and a0.count(r" \\ ") == 9
@@ -266,3 +266,11 @@ def test_markdown_uses_display_math_only(detail):
     t = md(MFNET, detail=detail)
     assert t.count("$$") % 2 == 0
     assert re.search(r"(?<!\\)\\\[|\\begin\{align\*?\}", t) is None
+
+
+def test_entries_of_an_elided_matrix_say_the_rest_is_alike():
+    t = md(BIG, detail="entries", max_entries=9)      # Z is 2×12: columns 1, 2, …, 12 shown
+    lines = [l for l in t.splitlines() if l.startswith(r"Z^{[1]}_{")]
+    assert [l.split(" &=")[0] for l in lines] == [rf"Z^{{[1]}}_{{{i},{j}}}" if j > 9 else rf"Z^{{[1]}}_{{{i}{j}}}"
+                                                 for i in (1, 2) for j in (1, 2, 12)]
+    assert "the others alike" in t

@@ -197,6 +197,8 @@ class Entries:
                 body = self.expand(expr, q.parts, idx, shape)[0]
             res = self.pr.number(value[idx])
             out.append(f"{self.pr.n.entry(q.name, idx)} &= {body} {self.pr.result_rel(q, idx)} {res}")
+        if out and len(cells) < value.size:
+            out.append(r"&\;\vdots \quad \text{(the entries the matrix shows; the others alike)}")
         return out
 
 

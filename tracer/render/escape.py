@@ -43,10 +43,11 @@ def markdown_escape(text) -> str:
     return "".join(("\\" + c) if c in _MD_SPECIAL else c for c in str(text) if c >= " " or c == "\t")
 
 
-# Inside math (notation names): what both pdflatex and MathJax (GitHub, Jupyter) read as text.
+# Inside Markdown's math (notation names): what MathJax (GitHub, Jupyter) reads as text.
+# (LaTeX output sets names with \text{latex_escape(...)} instead.)
 _MATH = {
     "\\": r"\backslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
-    "%": r"\%", "_": r"\_", "^": r"\hat{}", "~": r"\sim{}", "<": r"{<}", ">": r"{>}",
+    "%": r"\%", "_": r"\_", "^": r"\hat{}", "~": r"\sim{}", "<": r"\lt{}", ">": r"\gt{}",
     "|": r"\vert{}", " ": r"\ ", "'": r"{'}", "`": "", "*": r"{*}",
 }
 

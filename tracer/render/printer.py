@@ -506,7 +506,7 @@ def _elide(rows, cols, max_entries):
         if not big or n <= side:
             return list(range(n))
         head = (side + 1) // 2
-        tail = side - head - 1
-        return list(range(head)) + [None] + list(range(n - max(tail, 1), n))
+        tail = max(side - head, 1)
+        return list(range(head)) + [None] + list(range(n - tail, n))
     total = rows * cols > max_entries
     return pick(rows, total or rows > 2 * side), pick(cols, total or cols > 2 * side)
