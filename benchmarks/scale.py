@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -53,30 +55,47 @@ def write(folder, name, content):
     return path
 
 
+# As after `pip install`: bytecode cached (some shells export PYTHONDONTWRITEBYTECODE, which
+# would make every run compile the package's sources again).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def once(cmd):
+    """(wall seconds, cpu seconds of the child, error line or None) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
+    dt = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    err = r.stderr.decode().strip().splitlines()[-1] if r.returncode else None
+    return dt, cpu, err
+
+
 def wall(cmd, runs, warmup=1):
     """Median wall seconds of `cmd` over `runs` runs (output thrown away); None if it fails."""
     times = []
     for k in range(warmup + runs):
-        t = time.perf_counter()
-        r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        dt = time.perf_counter() - t
-        if r.returncode != 0:
-            return None, r.stderr.decode().strip().splitlines()[-1]
+        dt, _, err = once(cmd)
+        if err:
+            return None, err
         if k >= warmup:
             times.append(dt)
     return statistics.median(times), None
 
 
 def paired(cmd_a, cmd_b, runs):
-    """A and B in turn; median wall of each and the median of the ratios A/B pair by pair."""
-    a, b = [], []
+    """A and B in turn, after a warm-up pair: the median wall and cpu seconds of each, and the
+    medians of the ratios A/B pair by pair."""
+    rows = []
     for k in range(runs + 1):
-        ta, _ = wall(cmd_a, 1, 0)
-        tb, _ = wall(cmd_b, 1, 0)
-        if k:   # the first pair warms the caches
-            a.append(ta)
-            b.append(tb)
-    return statistics.median(a), statistics.median(b), statistics.median(x / y for x, y in zip(a, b))
+        a, b = once(cmd_a), once(cmd_b)
+        if k:
+            rows.append((a[0], b[0], a[1], b[1]))
+    med = lambda i: statistics.median(r[i] for r in rows)  # noqa: E731
+    return {"trace_net_s": med(0), "python_pass_s": med(1), "trace_net_cpu_s": med(2),
+            "python_pass_cpu_s": med(3), "ratio": statistics.median(r[0] / r[1] for r in rows),
+            "cpu_ratio": statistics.median(r[2] / r[3] for r in rows)}
 
 
 def main(argv=None):
@@ -92,9 +111,10 @@ def main(argv=None):
     res = {"runs": args.runs, "python": sys.version.split()[0], "latency": [], "scale": [], "width": [], "steps": []}
 
     for ex in sorted((ROOT / "worked_examples").glob("*/problem.yaml")):
-        a, b, ratio = paired(tn + [str(ex)], ["python3", "-c", "pass"], args.runs)
-        res["latency"].append({"example": ex.parent.name, "trace_net_s": a, "python_pass_s": b, "ratio": ratio})
-        print(f"latency  {ex.parent.name:28s} trace-net {a:.3f} s   python3 -c pass {b:.3f} s   ratio {ratio:.2f}")
+        r = paired(tn + [str(ex)], ["python3", "-c", "pass"], args.runs)
+        res["latency"].append({"example": ex.parent.name, **r})
+        print(f"latency  {ex.parent.name:24s} trace-net {r['trace_net_s']:.3f} s   python3 -c pass "
+              f"{r['python_pass_s']:.3f} s   ratio {r['ratio']:.2f} (cpu time: {r['cpu_ratio']:.2f})")
 
     cases = [("exact 20-16-16-4 relu, 8 samples, json",
               problem([20, 16, 16, 4], 8, ["relu", "relu", None], "mse", "exact"), "json", 2.0),
