@@ -21,6 +21,7 @@ from .printer import ACT_DEFINITION, ACT_SYMBOL, Notation, Printer, latex_text, 
 
 DETAILS = ("matrix", "entries", "chain")
 BLOCK_LINES = 10      # longer derivations are cut into several displays (page breaks between)
+BLOCK_ROWS = 30       # ... and so are displays taller than about half a page
 
 ACT_WORDS = {"identity": "identity", "relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "sigmoid",
              "tanh": "tanh", "softmax": "softmax"}
@@ -41,12 +42,17 @@ class Block:
 
     @property
     def rows(self):
-        """(left of '&', right of it, whether the right side may be scaled on its own): a wide
-        right side is shrunk alone, the rest of the derivation keeps its size (LaTeX)."""
+        """(left of '&', the relation after it, the rest, whether the rest may be scaled on its
+        own): a wide right side is shrunk alone, the rest of the derivation keeps its size."""
         out = []
         for line in self.lines:
             left, amp, right = line.partition("&")
-            out.append((left, right, bool(amp) and _breaks(right) == 0))
+            rel = ""
+            for r in ("=", r"\approx"):
+                if right.lstrip().startswith(r):     # the relation keeps its size
+                    rel, right = r, right.lstrip()[len(r):]
+                    break
+            out.append((left, rel, right, bool(amp) and _breaks(right) == 0))
         return out
 
 
@@ -56,15 +62,21 @@ class Section:
     blocks: list = field(default_factory=list)
 
     def add(self, lines, heading=""):
-        """Lines as one or more blocks, at most BLOCK_LINES (display-math) lines each."""
-        chunk, size = [], 0
+        """Lines as one or more blocks (each one unbreakable box on the page): at most
+        BLOCK_LINES lines of the derivation and BLOCK_ROWS rows counting the matrices' rows."""
+        chunk, size, rows, left = [], 0, 0, ""
         for line in lines:
-            n = _breaks(line) + 1
-            if chunk and size + n > BLOCK_LINES:
+            n, r = _breaks(line) + 1, line.count(r"\\") + 1
+            if chunk and (size + n > BLOCK_LINES or rows + r > BLOCK_ROWS):
                 self.blocks.append(Block(chunk, heading))
-                chunk, size, heading = [], 0, ""
+                chunk, size, rows, heading = [], 0, 0, ""
+            if line.partition("&")[0].strip():
+                left = line.partition("&")[0]
+            elif not chunk and left:      # a derivation continued: '=' stays where it was
+                line = r"\phantom{" + left.strip() + "}" + line
             chunk.append(line)
             size += n
+            rows += r
         if chunk:
             self.blocks.append(Block(chunk, heading))
 
@@ -372,7 +384,9 @@ def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=Non
         "steps": [],
         "final": [],
     }
-    doc["givens"] = _givens(_Unblank(pr), first, pr.givens)
+    givens = Section("Given matrices")
+    givens.add(_givens(_Unblank(pr), first, pr.givens))
+    doc["givens"] = givens.blocks
     for st in trace.steps:
         batch = None
         if p.batch_size is not None and p.batch_size < p.m:
