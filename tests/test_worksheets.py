@@ -274,3 +274,11 @@ def test_entries_of_an_elided_matrix_say_the_rest_is_alike():
     assert [l.split(" &=")[0] for l in lines] == [rf"Z^{{[1]}}_{{{i},{j}}}" if j > 9 else rf"Z^{{[1]}}_{{{i}{j}}}"
                                                  for i in (1, 2) for j in (1, 2, 12)]
     assert "the others alike" in t
+
+
+def test_blank_sheet_of_several_steps_leaves_later_parameters_empty():
+    t = render(run(S004), "markdown", blank=True)
+    step1 = t[t.index("## Step 1"):]
+    # after step 0 seed 004 has w1 = [0.86 0.86], b3 = −0.535: a student's answers, not shown
+    assert "0.86" not in step1 and "0.535" not in step1
+    assert r"W^{[1]} &= \begin{bmatrix} \boxed" in step1

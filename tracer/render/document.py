@@ -252,14 +252,17 @@ def loss_lines(pr: Printer, q):
     return lines
 
 
-def _givens(pr, step, names):
+def _givens(pr, step, names, computed=()):
+    """Data and parameters as matrices; the kinds in `computed` (the parameters of a later
+    step) stay empty boxes on a blank sheet, the rest is given and always shown."""
     lines = []
     for q in step.quantities.values():
         if q.kind in ("data", "param") and q.name in names:
             sym = pr.n.symbol(q.name)
             if q.name == "A0":
                 sym += r" = \tilde{X}" if pr.aug else " = X"
-            lines.append(f"{sym} &= {pr.matrix(q.value, factor=False)} {shape_note(pr.shape(q.value))}")
+            show = pr if q.kind in computed else _Unblank(pr)
+            lines.append(f"{sym} &= {show.matrix(q.value, factor=False)} {shape_note(pr.shape(q.value))}")
     return lines
 
 
@@ -275,7 +278,7 @@ def _step(pr: Printer, p, st, detail, first):
         if p.batch_size and len(p.batches()) > 1:
             names |= {"A0", "Y"}
         sec("Parameters at the start of this step").add(
-            _givens(_Unblank(pr), st, names))
+            _givens(pr, st, names, computed=("param",)))
 
     chain = Chain(pr, st) if detail == "chain" and not pr.blank else None
     for q in st.shown():
@@ -385,7 +388,7 @@ def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=Non
         "final": [],
     }
     givens = Section("Given matrices")
-    givens.add(_givens(_Unblank(pr), first, pr.givens))
+    givens.add(_givens(pr, first, pr.givens))
     doc["givens"] = givens.blocks
     for st in trace.steps:
         batch = None
