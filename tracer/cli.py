@@ -68,6 +68,8 @@ SUBCOMMANDS = {
     "check": "tracer.commands.check:check",
     # "name": "tracer.commands.module:attribute",
     "generate": "tracer.commands.generate:generate",
+    "schema": "tracer.commands.schema:schema",
+    "from-torch": "tracer.commands.from_torch:from_torch_cmd",
 }
 
 

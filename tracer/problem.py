@@ -115,6 +115,8 @@ def parse_problem(raw, overrides: dict | None = None) -> Problem:
     for k, v in (overrides or {}).items():
         if v is not None:
             raw = {**raw, k: v}
+    if (overrides or {}).get("numbers") not in (None, "symbolic"):
+        raw = {k: v for k, v in raw.items() if k != "symbols"}   # --numbers exact on a symbolic file
     d = PROBLEM.check(raw, "")
     return _build(d)
 
@@ -199,8 +201,12 @@ def _build(d) -> Problem:
     names = d["notation"].get("names") or []
     if names and len(names) != len(layers):
         raise ProblemError("notation.names", f"{len(names)} name(s) for {len(layers)} linear layer(s)")
-    return Problem(
+    p = Problem(
         title=d["title"], layout=d["layout"], bias=d["bias"], numbers=d["numbers"],
         decimals=d["decimals"], round=d["round"], steps=d["steps"], batch_size=d["batch_size"],
         symbols=d["symbols"], notation=d["notation"], x=x, y=y, y_indices=y_idx, layers=layers,
         loss=loss, loss_opts=loss_opts, optimizer=opt, opt_opts=opt_opts)
+    if p.symbols is not None:
+        from .symbolic import check_symbols   # sympy: only for files that name symbols
+        check_symbols(p)
+    return p

@@ -128,7 +128,12 @@ class Number(Spec):
         return n
 
     def schema(self):
-        return self._with_doc({"anyOf": [{"type": "number"},
+        num = {"type": "number"}     # the bounds, for editors (strings are checked on reading)
+        if self.lo is not None:
+            num["exclusiveMinimum" if self.lo_open else "minimum"] = _json_value(Fraction(self.lo))
+        if self.hi is not None:
+            num["exclusiveMaximum" if self.hi_open else "maximum"] = _json_value(Fraction(self.hi))
+        return self._with_doc({"anyOf": [num,
                                          {"type": "string", "pattern": r"^\s*-?\d+\s*/\s*\d+\s*$|^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"}]})
 
 
@@ -302,12 +307,21 @@ class Mapping(Spec):
         props = {k: f.spec.schema() for k, f in self.fields.items()}
         for k, f in self.fields.items():
             if f.default is not None and not isinstance(f.default, (set, frozenset)):
-                props[k]["default"] = f.default
+                props[k]["default"] = _json_value(f.default)
         s = {"type": "object", "properties": props, "additionalProperties": bool(self.open_keys)}
         req = [k for k, f in self.fields.items() if f.required]
         if req:
             s["required"] = req
         return self._with_doc(s)
+
+
+def _json_value(v):
+    """A default as JSON: fractions as numbers (1/100 -> 0.01), lists item by item."""
+    if isinstance(v, list):
+        return [_json_value(x) for x in v]
+    if isinstance(v, Fraction):
+        return v.numerator if v.denominator == 1 else float(v)
+    return v
 
 
 class Choice(Spec):
@@ -332,8 +346,10 @@ class Choice(Spec):
     def schema(self):
         alts = []
         for name, spec in self.options.items():
-            alts.append({"const": name})
-            alts.append({"type": "object", "properties": {name: spec.schema()},
+            opts = spec.schema()
+            if not opts.get("required"):       # a bare name only when no option is required
+                alts.append({"const": name})
+            alts.append({"type": "object", "properties": {name: opts},
                          "required": [name], "additionalProperties": False})
         return self._with_doc({"anyOf": alts})
 

@@ -87,12 +87,8 @@ def chosen(problem):
 
 
 def _known(problem, groups):
-    L = len(problem.layers)
-    last = {k: max(g) if g else "" for k, g in groups.items()}
-    names = ", ".join(groups)
-    return (f"it has {L} linear layer(s); give a whole matrix ({names}) or one entry, 1-based, "
-            f"like {last['W1'].replace('W1_', 'W1_', 1)} (W1 row, column), b1_1, x_1_1 (sample, "
-            "feature), y_1_1")
+    return (f"the file has {', '.join(groups)} (a whole matrix) or their entries, 1-based, like "
+            "W1_2_1 (layer 1, row 2, column 1), b1_2, x_3_1 (sample 3, feature 1), y_3_1")
 
 
 def check_symbols(problem):
