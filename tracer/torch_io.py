@@ -93,6 +93,10 @@ def _loss(loss, net):
             raise TorchError("loss", f"CrossEntropyLoss takes logits, but the model ends with "
                              f"{last_name}; end it with a Linear layer")
         return {"cross_entropy": {"samples": red}}, "softmax"
+    n_out = len(next(v for v in reversed(net) if isinstance(v, dict) and "linear" in v)["linear"]["W"])
+    if isinstance(loss, (nn.BCELoss, nn.BCEWithLogitsLoss)) and red == "mean" and n_out > 1:
+        raise TorchError("loss", f"{kind}(reduction='mean') averages over the {n_out} outputs too; "
+                         "trace-net's bce sums over outputs: use reduction='sum' or one output")
     if isinstance(loss, nn.BCEWithLogitsLoss):
         if loss.weight is not None or loss.pos_weight is not None:
             raise TorchError("loss", "BCEWithLogitsLoss with weight or pos_weight is not supported")
