@@ -74,7 +74,7 @@ class Notation:
             return r"\frac{\partial J}{\partial %s}" % self.symbol(head[1] + digits)
         if head == "M":
             return self.base("M", digits)
-        if head[:1] in ("v", "m", "g") and head[1:] in ("W", "b"):
+        if head[:1] in ("v", "m", "g", "u") and head[1:] in ("W", "b"):
             return "%s_{%s}" % (head[0], self.symbol(head[1:] + digits))
         return r"\mathrm{" + name.replace("_", r"\_") + "}"
 
@@ -241,18 +241,21 @@ class Printer:
             ints = [int(q * self.prefer_den) for q in qs]
             if max(abs(v) for v in ints) < 100:
                 return self.prefer_den, np.array(ints, dtype=object).reshape(a.shape)
-        repeating = any(not _terminates(q, 30) for q in qs)
-        if d > (100 if repeating else 16) or (not repeating and all(_terminates(q, 1) for q in qs)):
+        if d > 100 or all(r"\frac" not in self.fraction(q) for q in qs):   # 0.25, 8.75 stay so
             return None, None
         ints = [int(q * d) for q in qs]
-        if max(abs(v) for v in ints) >= (1000 if repeating else 10):   # 8.75 stays, not ¼·35
+        if max(abs(v) for v in ints) >= 1000:
             return None, None
         return d, np.array(ints, dtype=object).reshape(a.shape)
 
     def _bmatrix(self, a, raw=False):
         rows, cols = a.shape
-        cell = (lambda v: str(v)) if raw else self.number
         r_idx, c_idx = self.shown_indices(rows, cols)
+        cell = (lambda v: str(v)) if raw else self.number
+        if not raw:
+            texts = [self.number(a[i, j]) for i in r_idx if i is not None for j in c_idx if j is not None]
+            if any(t.rounded for t in texts) and any(r"\frac" in t for t in texts):
+                cell = self._decimal_cell    # one matrix, one kind of number: no ⅓ beside 0.1650
         lines = []
         for i in r_idx:
             if i is None:
@@ -260,6 +263,13 @@ class Printer:
                 continue
             lines.append(" & ".join(r"\cdots" if j is None else cell(a[i, j]) for j in c_idx))
         return r"\begin{bmatrix} " + r" \\ ".join(lines) + r" \end{bmatrix}"
+
+    def _decimal_cell(self, v):
+        out = self.number(v)
+        if r"\frac" in out:
+            out = Shown(self.decimal(float(self.trace.entry(v)[0])))
+            out.rounded = self._rounded = True
+        return out
 
     def shown_indices(self, rows, cols):
         """Row and column indices printed (None where dots stand in for the rest)."""
