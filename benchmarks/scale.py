@@ -120,11 +120,14 @@ def main(argv=None):
               problem([20, 16, 16, 4], 8, ["relu", "relu", None], "mse", "exact"), "json", 2.0),
              ("float 784-64-10 softmax, 32 samples, markdown",
               problem([784, 64, 10], 32, ["relu", "softmax"], "cross_entropy", "float"), "markdown", 2.0)]
+    cases.append(("the same, every entry written (--max-entries 0)", cases[1][1], "markdown", None))
     for k, (what, content, fmt, budget) in enumerate(cases):
         path = write(folder, f"scale_{k}", content)
-        t, err = wall(tn + [str(path), "--format", fmt], args.runs)
+        extra = ["--max-entries", "0"] if budget is None else []
+        t, err = wall(tn + [str(path), "--format", fmt] + extra, args.runs)
         res["scale"].append({"case": what, "seconds": t, "budget_s": budget, "error": err})
-        print(f"scale    {what:46s} {t:.3f} s (budget {budget} s)" if t else f"scale    {what}: {err}")
+        print(f"scale    {what:48s} {t:.3f} s" + (f" (budget {budget} s)" if budget else "") if t
+              else f"scale    {what}: {err}")
 
     for n in (4, 8, 16, 32, 64):
         path = write(folder, f"width_{n}", problem([n, n, n, 4], 8, ["relu", "relu", None], "mse", "exact"))
