@@ -218,6 +218,7 @@ def plot(result, path):
     epochs = range(1, len(result["loss"]["engine"]) + 1)
     ax.plot(epochs, result["loss"]["torch"], "o-", lw=3, alpha=0.5, label="PyTorch")
     ax.plot(epochs, result["loss"]["engine"], "x--", color="black", label="trace-net engine")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel("epoch")
     ax.set_ylabel("training loss (mean over the epoch)")
     ax.set_title(f"{result['task']}: loss per epoch, same weights and batches")
