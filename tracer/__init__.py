@@ -18,6 +18,7 @@ if _sys.argv and _os.path.basename(_sys.argv[0]) == "trace-net":
 from .engine import trace  # noqa: E402
 from .problem import Problem, load_problem, parse_problem  # noqa: E402
 from .schema import ProblemError  # noqa: E402
+from .torch_io import from_torch, to_yaml  # noqa: E402  (imports no torch: the caller's objects bring it)
 
 
 def trace_file(path, **overrides):
@@ -25,4 +26,5 @@ def trace_file(path, **overrides):
     return trace(load_problem(path, overrides))
 
 
-__all__ = ["trace", "trace_file", "load_problem", "parse_problem", "Problem", "ProblemError", "__version__"]
+__all__ = ["trace", "trace_file", "load_problem", "parse_problem", "Problem", "ProblemError", "from_torch",
+           "to_yaml", "__version__"]
