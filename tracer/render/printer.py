@@ -192,9 +192,13 @@ class Printer:
 
     def decimal(self, f: float) -> str:
         s = f"{f:.{self.decimals}f}"
-        if float(s) == 0 and f != 0:
-            s = f"{f:.{max(self.decimals - 1, 0)}e}"
-            mant, _, exp = s.partition("e")
+        if f != 0 and abs(f) < 10.0 ** (1 - self.decimals):
+            # fewer than two significant digits would show (0.000175 as 0.0002): write two,
+            # as a careful person does with a small gradient
+            e = math.floor(math.log10(abs(f)))
+            if e >= -6:
+                return f"{f:.{1 - e}f}"
+            mant, _, exp = f"{f:.1e}".partition("e")
             return r"%s \cdot 10^{%d}" % (mant, int(exp))
         if float(s) == 0:
             return s.lstrip("-")
