@@ -73,8 +73,9 @@ class Recorder:
         try:
             value = self.F.finalize(expr.eval(Ctx(self.env, self.F, parts)))
         except TooManyDigits as e:
-            raise ProblemError("numbers", f"step {self.index + 1}, {name}: {e}; use --numbers float, "
-                               "--round K, or fewer steps") from None
+            advice = getattr(e, "advice", "use --numbers float, --round K, or fewer steps")
+            raise ProblemError("numbers", f"step {self.index}, {name}: {e}"
+                               + (f"; {advice}" if advice else "")) from None
         self.env[name] = value
         if self.keep:
             self.steps[-1].quantities[name] = Quantity(name, value, kind, expr, parts, layer)

@@ -32,6 +32,8 @@ MAX_TOTAL = 200_000        # characters of all entries of a trace together
 class TooLarge(TooManyDigits):
     """A symbolic expression outgrew the limits; the recorder names the quantity."""
 
+    advice = ""   # the message says what to do (fewer steps or symbols); --round does not apply
+
 
 class SymNum(Num):
     """A number of the problem file that the symbolic trace replaces by `symbol`."""
