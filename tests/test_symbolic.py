@@ -179,7 +179,7 @@ def test_expressions_past_the_size_limit_refused():
     from tracer.symbolic import MAX_ENTRY
     with pytest.raises(ProblemError, match=f"limit of {MAX_ENTRY}") as e:
         trace(make(SEED_004, numbers="symbolic", steps=3))
-    assert "step 2" in str(e.value)
+    assert "step 1," in str(e.value)   # the second step, counted from 0
 
 
 def test_symbols_naming_nothing_refused():
