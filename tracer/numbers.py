@@ -50,6 +50,17 @@ def _wrap(form: tuple[str, int], need: int) -> str:
     return form[0] if form[1] >= need else f"({form[0]})"
 
 
+def _operand(method):
+    """A binary operator of Real: an array answers for itself (elementwise, NotImplemented
+    here), anything else is made a Real first."""
+    def op(self, o):
+        if isinstance(o, np.ndarray):
+            return NotImplemented
+        return method(self, Real.of(o))
+    op.__name__ = method.__name__
+    return op
+
+
 class Real:
     """An exact-mode number: a Fraction when rational, else 60 digits with a closed form."""
 
@@ -96,10 +107,7 @@ class Real:
     __str__ = __repr__
 
     # -- arithmetic ---------------------------------------------------------------------
-    def _binary(self, other, qop, dop, sym, lneed, rneed, prec):
-        if isinstance(other, np.ndarray):
-            return NotImplemented
-        o = Real.of(other)
+    def _binary(self, o, qop, dop, sym, lneed, rneed, prec):
         if self.q is not None and o.q is not None:
             return Real(qop(self.q, o.q))
         d = dop(self.decimal(), o.decimal())
@@ -113,30 +121,24 @@ class Real:
 
     # Exact 0 and 1 act exactly even beside an inexact operand: 0·σ(z) is 0, not 0.0000
     # with a closed form ending in *0 (ReLU′ = 0 must give an exact zero).
+    @_operand
     def __add__(self, o):
-        if isinstance(o, np.ndarray):
-            return NotImplemented
-        o = Real.of(o)
         if o.q == 0:
             return self
         if self.q == 0:
             return o
         return self._binary(o, lambda a, b: a + b, CTX.add, " + ", 1, 1, 1)
 
+    @_operand
     def __sub__(self, o):
-        if isinstance(o, np.ndarray):
-            return NotImplemented
-        o = Real.of(o)
         if o.q == 0:
             return self
         if self.q == 0:
             return -o
         return self._binary(o, lambda a, b: a - b, CTX.subtract, " - ", 1, 2, 1)
 
+    @_operand
     def __mul__(self, o):
-        if isinstance(o, np.ndarray):
-            return NotImplemented
-        o = Real.of(o)
         if self.q == 0 or o.q == 0:
             return Real(Fraction(0))
         if o.q == 1:
@@ -149,10 +151,8 @@ class Real:
             return -o
         return self._binary(o, lambda a, b: a * b, CTX.multiply, "*", 2, 2, 2)
 
+    @_operand
     def __truediv__(self, o):
-        if isinstance(o, np.ndarray):
-            return NotImplemented
-        o = Real.of(o)
         if o.q == 0 or (o.q is None and o.d == 0):
             raise ZeroDivisionError("division by zero")
         if self.q == 0:
