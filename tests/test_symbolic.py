@@ -4,6 +4,7 @@ equals the exact numeric trace; seed 004's three iterations come out of its gene
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from fractions import Fraction
 
 import numpy as np
@@ -187,3 +188,18 @@ def test_symbols_naming_nothing_refused():
         with pytest.raises(ProblemError, match=r"names nothing") as e:
             make(SEED_004, numbers="symbolic", symbols=["W1", bad])
         assert str(e.value).startswith(where)
+
+
+def test_worksheet_writes_seed_004s_local_formulas_not_a_wall():
+    """Seed 004 writes s₃ = W₃ f(s₁) + W₄ f(s₂) + b₃ and ∂L/∂b₃ = Δ: each quantity in the
+    entries of the ones before it.  The symbolic worksheet does the same, and no line of it
+    is a wall (the full expressions are in the JSON)."""
+    import tracer
+    root = Path(__file__).resolve().parent.parent
+    t = tracer.trace_file(str(root / "worked_examples" / "relu_three_iterations" / "problem.yaml"),
+                          numbers="symbolic", steps=1)
+    md = t.render("markdown")
+    assert r"{A^{[1]}}_{11} W^{[2]}_{11} + {A^{[1]}}_{12} W^{[2]}_{12} + b^{[2]}_{1}" in md   # s₃
+    assert r"\max\left(0, {Z^{[1]}}_{11}\right)" in md                                         # f(s₁)
+    assert r"J &= " in md and r"\frac{\left({A^{[3]}}_{11} - y_{11}\right)^{2}}{2}" in md      # ½(ŷ − y)²
+    assert max(len(line) for line in md.splitlines()) < 1200

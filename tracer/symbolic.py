@@ -267,8 +267,8 @@ class SymbolicField(Field):
         """One entry as LaTeX: the formula, and with `symbols: [...]` its value after it."""
         x = sp.sympify(x)
         text = sp.latex(x, symbol_names=self.names, mul_symbol=None)
-        if not self.partial or not x.free_symbols:
-            return text
+        if not self.partial or not x.free_symbols or not x.free_symbols <= set(self.values):
+            return text       # no value to show: a formula in entries of earlier quantities
         v = self.value(x)
         d = self.decimals if decimals is None else decimals
         if v.is_Rational:
@@ -292,3 +292,42 @@ def _rational_text(q: Fraction, d):
         return str(Decimal(q.numerator) / Decimal(q.denominator))
     sign = "-" if q < 0 else ""
     return r"%s\frac{%d}{%d}" % (sign, abs(q.numerator), q.denominator)
+
+
+# -- the worksheet's local view -----------------------------------------------------------------
+SHORT = 40      # an operand whose entries are all this short is written out, else named
+
+
+def entry_symbols(F, name, shape, symbol_tex):
+    """A matrix of fresh symbols for the entries of quantity `name` (z^{[1]}_{11}, …), their
+    LaTeX registered with the field."""
+    out = np.empty(shape, dtype=object)
+    # a subscript can follow Z^{[1]} or \Delta^{[1]}, not a fraction or a symbol with one
+    base = symbol_tex if r"\frac" not in symbol_tex and "_" not in symbol_tex \
+        else r"\left(" + symbol_tex + r"\right)"
+    for idx in np.ndindex(*shape):
+        sym = sp.Symbol(name + "__" + "_".join(str(i + 1) for i in idx))
+        F.names[sym] = "{%s}_{%s}" % (base, "".join(str(i + 1) for i in idx)) if idx else base
+        out[idx] = sym
+    return out if shape else out[()]
+
+
+def local_formulas(trace, step, q, symbol_of):
+    """q's recorded expression evaluated on the entries of the quantities it reads, named
+    (z^{[1]}_{11}, …) unless they are given and short (data, parameters): each entry as a formula in the
+    previous quantities, the way seed 004 writes s₃ = W₃ f(s₁) + W₄ f(s₂) + b₃ before it
+    substitutes anything."""
+    from .ops import Ctx
+    F = trace.field
+    env = {}
+    for name in q.expr.refs():
+        src = step.quantities[name]
+        given = src.kind in ("data", "param", "mask") and \
+            all(_size(e) <= SHORT for e in np.ravel(np.asarray(src.value, dtype=object)))
+        env[name] = src.value if given else entry_symbols(F, name, np.shape(src.value), symbol_of(name))
+    out = q.expr.eval(Ctx(env, F))
+    return _v_tidy(out) if np.ndim(out) else _tidy(out)
+
+
+def is_short(value, limit=120) -> bool:
+    return all(_size(e) <= limit for e in np.ravel(np.asarray(value, dtype=object)))

@@ -212,7 +212,7 @@ def shape_note(shapes: str) -> str:
     return r"\qquad \color{gray}{" + shapes + "}"
 
 
-def matrix_lines(pr: Printer, q):
+def matrix_lines(pr: Printer, q, step=None):
     """General formula, matrices substituted (σ applied to the Z matrix), the product before
     the bias is added, the result: one aligned line each, '≈' where a number was rounded."""
     n = pr.n
@@ -222,6 +222,8 @@ def matrix_lines(pr: Printer, q):
     first = f"{sym} &= {general} {shape_note(_shapes(pr, expr, q))}"
     if pr.blank:
         return [first, f"&= {pr.matrix(q.value)}"]
+    if pr.trace.field.symbolic and step is not None:
+        return symbolic_lines(pr, q, step, first)
     lines = [first]
     pr.mark()
     result = pr.matrix(q.value)
@@ -239,10 +241,28 @@ def matrix_lines(pr: Printer, q):
     return lines
 
 
-def loss_lines(pr: Printer, q):
+def symbolic_lines(pr: Printer, q, step, first):
+    """Symbolic numbers: each entry as a formula in the entries of the quantities it reads
+    (seed 004's first page), then the whole formula in the parameters and data when it is
+    short enough to read; the JSON always has it."""
+    from ..symbolic import is_short, local_formulas
+    lines = [first]
+    local = local_formulas(pr.trace, step, q, pr.n.symbol)
+    shown_local = pr.matrix(local)
+    result = pr.matrix(q.value)
+    if shown_local != result:
+        lines.append(f"&= {shown_local}")
+    if is_short(q.value):
+        lines.append(f"&= {result}")
+    return lines
+
+
+def loss_lines(pr: Printer, q, step=None):
     lines = [f"J &= {pr.formula(q.expr)}"]
     if pr.blank:
         return lines + [f"&= {pr.matrix(q.value)}"]
+    if pr.trace.field.symbolic and step is not None:
+        return symbolic_lines(pr, q, step, lines[0])
     pr.mark()
     terms = loss_terms(pr, q)
     lines.append(f"&{pr.rel()} {terms}")
@@ -288,7 +308,7 @@ def _step(pr: Printer, p, st, detail, first):
         if q.kind == "forward":
             s = sec("Forward pass")
         elif q.kind == "loss":
-            sec("Loss").add(loss_lines(pr, q))
+            sec("Loss").add(loss_lines(pr, q, st))
             continue
         elif q.kind == "backward":
             s = sec("Backward pass")
@@ -297,7 +317,7 @@ def _step(pr: Printer, p, st, detail, first):
         if chain is not None and q.kind == "backward":
             _chain_quantity(pr, chain, s, q, entries)
             continue
-        s.add(matrix_lines(pr, q))
+        s.add(matrix_lines(pr, q, st))
         if detail != "matrix" and not pr.blank:
             s.add(entries.lines(q), "entry by entry")
     return list(sections.values())
@@ -399,7 +419,12 @@ def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=Non
     last = trace.steps[-1]
     for q in last.quantities.values():
         if q.kind == "update" and q.name.endswith("_next"):
-            doc["final"].append({"symbol": n.symbol(q.name), "value": pr.matrix(q.value),
+            value = q.value
+            if trace.field.symbolic and not pr.blank:
+                from ..symbolic import is_short, local_formulas
+                if not is_short(value):    # the whole formula is in the JSON
+                    value = local_formulas(trace, last, q, n.symbol)
+            doc["final"].append({"symbol": n.symbol(q.name), "value": pr.matrix(value),
                                  "shape": pr.shape(q.value)})
     return doc
 
