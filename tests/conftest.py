@@ -1,13 +1,18 @@
 """Shared helpers: problems built from Python dicts, traced in a chosen field."""
 from __future__ import annotations
 
+import os
 import random
+import tempfile
 from fractions import Fraction
 
 import numpy as np
 import pytest
 
 from tracer import parse_problem, trace
+
+# compiled templates go to a directory of the test run's own, not the user's ~/.cache
+os.environ.setdefault("TRACE_NET_CACHE_DIR", tempfile.mkdtemp(prefix="trace-net-cache-"))
 
 
 def make(d, **over):

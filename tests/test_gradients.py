@@ -73,15 +73,19 @@ def check_gradients(d, numbers, rtol=2e-5, atol=2e-7):
 @pytest.mark.parametrize("seed", range(40))
 def test_random_networks_float(seed):
     rng = random.Random(seed)
-    d = random_problem(rng, steps=rng.choice([1, 2, 3]), momentum=rng.choice([0, "0.9"]))
-    assert check_gradients(d, "float") > 0 or True
+    for _ in range(5):    # a problem with a ReLU input near 0 at every step checks nothing: redraw
+        d = random_problem(rng, steps=rng.choice([1, 2, 3]), momentum=rng.choice([0, "0.9"]))
+        checked = check_gradients(d, "float")
+        if checked:
+            break
+    assert checked > 0
 
 
 @pytest.mark.parametrize("seed", range(12))
 def test_random_networks_exact(seed):
     rng = random.Random(1000 + seed)
     d = random_problem(rng, steps=rng.choice([1, 2]), momentum=rng.choice([0, "0.5"]))
-    check_gradients(d, "exact")
+    assert check_gradients(d, "exact") > 0
 
 
 @pytest.mark.parametrize("loss", ["mse", "cross_entropy", "bce"])

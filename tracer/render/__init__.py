@@ -44,7 +44,8 @@ def environment(kind: str):
                     variable_start_string=r"\VAR{", variable_end_string="}",
                     comment_start_string=r"\#{", comment_end_string="}",
                     line_comment_prefix="%#")
-    env = jinja2.Environment(**opts)
+    from .cache import bytecode_cache
+    env = jinja2.Environment(**opts, bytecode_cache=bytecode_cache(opts))
     env.filters["tex"] = Tex
     _ENVS[kind] = env
     return env
