@@ -203,3 +203,19 @@ def test_worksheet_writes_seed_004s_local_formulas_not_a_wall():
     assert r"\max\left(0, {Z^{[1]}}_{11}\right)" in md                                         # f(s₁)
     assert r"J &= " in md and r"\frac{\left({A^{[3]}}_{11} - y_{11}\right)^{2}}{2}" in md      # ½(ŷ − y)²
     assert max(len(line) for line in md.splitlines()) < 1200
+    # f'(s₁) as the numeric worksheet names it, not sympy's θ(s₁, 0)
+    assert r"\mathrm{ReLU}'\left({Z^{[1]}}_{11}\right)" in md
+    assert r"\theta" not in md
+
+
+def test_relu_derivative_prints_as_relu_prime_and_reads_back_as_heaviside():
+    """The printer names Heaviside(z, 0) ReLU'(z) (1 for z > 0, 0 at 0 and below); the JSON
+    keeps sympy's own form, which sympify reads back."""
+    from tracer.symbolic import SymbolicField
+    z = sp.Symbol("z", real=True)
+    F = SymbolicField()
+    d = F.positive(np.array([z], dtype=object))[0]
+    assert [d.subs(z, v) for v in (2, 0, -1)] == [1, 0, 0]
+    assert F.latex(3 * d) == r"3 \mathrm{ReLU}'\left(z\right)"
+    assert F.latex(d ** 2) == r"\left(\mathrm{ReLU}'\left(z\right)\right)^{2}"
+    assert sp.sympify(str(d)) == sp.Heaviside(sp.Symbol("z"), 0)

@@ -282,3 +282,23 @@ def test_blank_sheet_of_several_steps_leaves_later_parameters_empty():
     # after step 0 seed 004 has w1 = [0.86 0.86], b3 = −0.535: a student's answers, not shown
     assert "0.86" not in step1 and "0.535" not in step1
     assert r"W^{[1]} &= \begin{bmatrix} \boxed" in step1
+
+
+def test_activations_are_stated_with_their_derivatives_and_leaky_slope():
+    d = {"data": {"x": [[1, 2]], "y": [[1]]},
+         "network": [{"linear": {"W": [["0.1", "0.2"], ["0.3", "-0.4"]], "b": [0, 0]}},
+                     {"leaky_relu": {"slope": "0.1"}}, {"linear": {"W": [[1, 1]], "b": [0]}}, "sigmoid"],
+         "loss": "mse", "optimizer": {"sgd": {"lr": "0.1"}}}
+    t = run(d)
+    md, tex = render(t, "markdown"), render(t, "latex")
+    assert "| linear 1 | 2 | leaky ReLU (α = 0.1) | yes |" in md
+    assert r"leaky ReLU (\ensuremath{\alpha} = 0.1)" in tex       # α set by LaTeX, not '?'
+    for sheet in (md, tex):
+        assert r"\mathrm{LReLU}'(z) = 1 \text{ if } z > 0 \text{, else } \alpha" in sheet
+        assert r"\sigma'(z) = \sigma(z)\left(1 - \sigma(z)\right)" in sheet
+
+
+def test_greek_letters_in_user_text_reach_latex_as_commands():
+    from tracer.render.escape import latex_escape
+    assert latex_escape("θ-network, Ω") == r"\ensuremath{\theta}-network, \ensuremath{\Omega}"
+    assert latex_escape("ΑΒ") == "AB"

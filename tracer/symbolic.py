@@ -18,6 +18,7 @@ from fractions import Fraction
 
 import numpy as np
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
 
 from .numbers import Field, TooManyDigits
 from .schema import Num, ProblemError
@@ -199,6 +200,15 @@ def _where(z, a, b):
     return sp.Piecewise((a, z > 0), (b, True))
 
 
+class _Printer(LatexPrinter):
+    """sympy's LaTeX, with ReLU's derivative written as the worksheet writes it."""
+
+    def _print_Heaviside(self, expr, exp=None):
+        # Heaviside(z, 0) is 1 for z > 0 and 0 at z = 0: ReLU'(z) (SymbolicField.positive)
+        tex = r"\mathrm{ReLU}'\left(%s\right)" % self._print(expr.args[0])
+        return tex if exp is None else r"\left(%s\right)^{%s}" % (tex, exp)
+
+
 class SymbolicField(Field):
     """Arrays of sympy expressions.  Entries' JSON `exact` is sympy's str form (sympify reads
     it back with no extra names); `float` is null."""
@@ -266,7 +276,7 @@ class SymbolicField(Field):
     def latex(self, x, decimals=None):
         """One entry as LaTeX: the formula, and with `symbols: [...]` its value after it."""
         x = sp.sympify(x)
-        text = sp.latex(x, symbol_names=self.names, mul_symbol=None)
+        text = _Printer(dict(symbol_names=self.names, mul_symbol=None)).doprint(x)
         if not self.partial or not x.free_symbols or not x.free_symbols <= set(self.values):
             return text       # no value to show: a formula in entries of earlier quantities
         v = self.value(x)

@@ -17,7 +17,7 @@ from .. import ops
 from .chain import Chain
 from .entries import Entries, loss_terms
 from .escape import math_text
-from .printer import ACT_DEFINITION, ACT_SYMBOL, Notation, Printer, latex_text, loss_formula
+from .printer import ACT_DEFINITION, ACT_DERIVATIVE, ACT_SYMBOL, Notation, Printer, latex_text, loss_formula
 
 DETAILS = ("matrix", "entries", "chain")
 BLOCK_LINES = 10      # longer derivations are cut into several displays (page breaks between)
@@ -140,8 +140,10 @@ def facts(p, blank):
 def network_rows(p):
     rows = [{"layer": "input", "size": len(p.x[0]), "activation": "", "bias": "", "frozen": ""}]
     for i, L in enumerate(p.layers, 1):
-        rows.append({"layer": f"linear {i}", "size": L.shape[0],
-                     "activation": ACT_WORDS.get(L.activation, "none") if L.activation else "none",
+        act = ACT_WORDS.get(L.activation, "none") if L.activation else "none"
+        if "slope" in L.act_opts:
+            act += f" (α = {_num(L.act_opts['slope'])})"
+        rows.append({"layer": f"linear {i}", "size": L.shape[0], "activation": act,
                      "bias": "no" if L.b is None else "yes",
                      "frozen": ", ".join(sorted(L.freeze)) or ""})
     return rows
@@ -398,7 +400,7 @@ def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=Non
         "layers": network_rows(p),
         "figure": figure(p, n),
         "diagram": diagram_text(p),
-        "activations": [ACT_DEFINITION[a] for a in acts],
+        "activations": [(ACT_DEFINITION[a], ACT_DERIVATIVE[a]) for a in acts],
         "loss_formula": "J = " + loss_formula(loss_node, n),
         "loss_words": loss_words(p),
         "lr": _num(p.opt_opts["lr"]),

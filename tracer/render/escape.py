@@ -17,6 +17,15 @@ _LATEX_UNICODE = {
     "∂": r"\ensuremath{\partial}", "≤": r"\ensuremath{\le}", "≥": r"\ensuremath{\ge}",
     "−": "-", "₁": r"\textsubscript{1}", "₂": r"\textsubscript{2}", "ŷ": r"\^{y}",
 }
+# every Greek letter (α in a table, θ in a title): the ones LaTeX names, and the capitals
+# that look like Latin ones as those
+_GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi o pi rho "
+          "varsigma sigma tau upsilon phi chi psi omega").split()
+for _k, _name in enumerate(_GREEK):
+    _LATEX_UNICODE.setdefault(chr(0x3B1 + _k), "o" if _name == "o" else r"\ensuremath{\%s}" % _name)
+for _c, _tex in zip("ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ", "A B Gamma Delta E Z H Theta I K Lambda M N Xi O Pi P "
+                    "Sigma T Upsilon Phi X Psi Omega".split()):
+    _LATEX_UNICODE.setdefault(_c, _tex if len(_tex) == 1 else r"\ensuremath{\%s}" % _tex)
 
 
 def _latex_char(c):

@@ -438,6 +438,17 @@ ACT_DEFINITION = {
     "softmax": r"\mathrm{softmax}(z)_k = \frac{e^{z_k}}{\sum_j e^{z_j}}",
 }
 
+# the derivative the backward pass multiplies by, as seed 004 states f'(x) beside f(x)
+ACT_DERIVATIVE = {
+    "identity": r"\mathrm{id}'(z) = 1",
+    "relu": r"\mathrm{ReLU}'(z) = 1 \text{ if } z > 0 \text{, else } 0",
+    "leaky_relu": r"\mathrm{LReLU}'(z) = 1 \text{ if } z > 0 \text{, else } \alpha",
+    "sigmoid": r"\sigma'(z) = \sigma(z)\left(1 - \sigma(z)\right)",
+    "tanh": r"\tanh'(z) = 1 - \tanh^2(z)",
+    "softmax": r"\frac{\partial\, \mathrm{softmax}(z)_k}{\partial z_j} = \mathrm{softmax}(z)_k"
+               r"\left([k = j] - \mathrm{softmax}(z)_j\right)",
+}
+
 
 def loss_formula(node, n: Notation) -> str:
     o = node.opts
