@@ -198,6 +198,15 @@ def test_adam_state_in_the_order_a_person_computes_it():
     order = [upd.index(s) for s in (r"m_{W^{[1]}} &=", r"v_{W^{[1]}} &=", r"\hat{m}_{W^{[1]}} &=",
                                     r"\hat{v}_{W^{[1]}} &=", r"W_{\mathrm{new}}^{[1]} &=")]
     assert order == sorted(order)
+    # ε = 10⁻⁸ (PyTorch's default) as a person writes it, not as eight zeros and a one
+    assert r"\sqrt{\hat{v}_{W^{[1]}}} + 10^{-8}}" in upd and "0.00000001" not in upd
+
+
+def test_small_constants_are_written_with_a_power_of_ten():
+    from fractions import Fraction as F
+    from tracer.render.printer import _scientific
+    assert [_scientific(q) for q in (F(1, 10 ** 8), F(3, 2 * 10 ** 8), F(-3, 10 ** 5), F(99, 10 ** 6))] == \
+        ["10^{-8}", r"1.5 \cdot 10^{-8}", r"-3 \cdot 10^{-5}", r"9.9 \cdot 10^{-5}"]
 
 
 # -- notation, escaping ----------------------------------------------------------------------------------

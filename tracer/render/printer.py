@@ -309,6 +309,8 @@ class Printer:
 
     def _print_Const(self, node, parts):
         q = node.q
+        if q and abs(q) < Fraction(1, 10 ** 4) and _finite_decimal(q.denominator):
+            return _scientific(q)       # Adam's ε: 10^{-8}, not 0.00000001
         if q.denominator == 1 or _is_pow10(q.denominator):
             return _decimal_text(q)
         return r"%s\frac{%d}{%d}" % ("-" if q < 0 else "", abs(q.numerator), q.denominator)
@@ -426,6 +428,26 @@ class Printer:
                                                     and not isinstance(node.args[0], ops.Const)):
             return r"\left(" + s + r"\right)"
         return s
+
+
+def _finite_decimal(d: int) -> bool:
+    """Whether 1/d is a finite decimal (d has no prime factor but 2 and 5)."""
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    return d == 1
+
+
+def _scientific(q: Fraction) -> str:
+    """A small finite decimal as mantissa · 10^e: 1/10⁸ → 10^{-8}, 3/(2·10⁸) → 1.5 \\cdot 10^{-8}."""
+    text = _decimal_text(abs(q))                       # 0.000000015
+    digits = text.replace(".", "").lstrip("0")         # 15
+    exponent = -(len(text.split(".")[1]) - len(digits)) - 1
+    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    sign = "-" if q < 0 else ""
+    if mantissa == "1":
+        return "%s10^{%d}" % (sign, exponent)
+    return r"%s%s \cdot 10^{%d}" % (sign, mantissa, exponent)
 
 
 ACT_SYMBOL = {"identity": r"\mathrm{id}", "relu": r"\mathrm{ReLU}", "leaky_relu": r"\mathrm{LReLU}",
