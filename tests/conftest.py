@@ -80,7 +80,7 @@ def random_problem(rng: random.Random, *, loss=None, layout=None, bias=None, ste
         lo = {"cross_entropy": {"samples": rng.choice(["mean", "sum"])}}
     else:
         y = [[rng.choice([0, 1]) for _ in range(n_out)] for _ in range(m)]
-        lo = {"bce": {"samples": rng.choice(["mean", "sum"])}}
+        lo = {"bce": {"samples": rng.choice(["mean", "sum"]), "outputs": rng.choice(["mean", "sum"])}}
     opt = {"sgd": {"lr": "0.1", "momentum": str(momentum)}}
     return {"layout": layout, "bias": bias, "steps": steps, "data": {"x": x, "y": y},
             "network": net, "loss": lo, "optimizer": opt}

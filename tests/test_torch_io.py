@@ -43,10 +43,18 @@ def setup(case):
     if case == "bce_logits":
         model = nn.Sequential(nn.Linear(3, 2, bias=False), nn.ReLU(), nn.Linear(2, 1))
         return model, x, torch.tensor([[1.0], [0], [1], [0]], dtype=torch.float64), nn.BCEWithLogitsLoss(), "sigmoid"
+    if case == "bce_mean_2_outputs":       # torch's 'mean' over samples and outputs: bce outputs: mean
+        model = nn.Sequential(nn.Linear(3, 3), nn.ReLU(), nn.Linear(3, 2), nn.Sigmoid())
+        return model, x, torch.tensor([[1.0, 0], [0, 1], [1, 1], [0, 0]], dtype=torch.float64), nn.BCELoss(), None
+    if case == "bce_logits_mean_2_outputs":
+        model = nn.Sequential(nn.Linear(3, 3), nn.Tanh(), nn.Linear(3, 2))
+        return model, x, torch.tensor([[0.0, 1], [1, 1], [0, 0], [1, 0]], dtype=torch.float64), \
+            nn.BCEWithLogitsLoss(), "sigmoid"
     raise ValueError(case)
 
 
-@pytest.mark.parametrize("case", ["mse_mean", "mse_sum_softmax", "ce_indices", "ce_sum_probs", "bce", "bce_logits"])
+@pytest.mark.parametrize("case", ["mse_mean", "mse_sum_softmax", "ce_indices", "ce_sum_probs", "bce", "bce_logits",
+                                  "bce_mean_2_outputs", "bce_logits_mean_2_outputs"])
 def test_trace_equals_pytorch_every_quantity(case):
     model, x, y, loss, probs = setup(case)
     model = model.double()
@@ -79,7 +87,6 @@ def test_problem_of_pytorch_is_rows_layout_and_names_its_loss():
     (lambda: (nn.Sequential(nn.Linear(3, 2), nn.Softmax(dim=-1)), nn.CrossEntropyLoss(), "SGD"), "loss", "takes logits"),
     (lambda: (nn.Sequential(nn.Linear(3, 1)), nn.BCELoss(), "SGD"), "loss", "Sigmoid"),
     (lambda: (nn.Sequential(nn.Linear(3, 2)), nn.MSELoss(reduction="none"), "SGD"), "loss", "reduction='none'"),
-    (lambda: (nn.Sequential(nn.Linear(3, 2), nn.Sigmoid()), nn.BCELoss(), "SGD"), "loss", "averages over the 2 outputs"),
     (lambda: (nn.Sequential(nn.Linear(3, 2)), nn.MSELoss(), "RMSprop"), "optimizer", "RMSprop is not supported"),
     (lambda: (nn.Sequential(nn.Linear(3, 2)), nn.MSELoss(), "amsgrad"), "optimizer", "amsgrad"),
     (lambda: (nn.Linear(3, 2), nn.MSELoss(), "SGD"), "model", "nn.Sequential"),

@@ -311,3 +311,23 @@ def test_greek_letters_in_user_text_reach_latex_as_commands():
     from tracer.render.escape import latex_escape
     assert latex_escape("θ-network, Ω") == r"\ensuremath{\theta}-network, \ensuremath{\Omega}"
     assert latex_escape("ΑΒ") == "AB"
+
+
+def test_bce_averaged_over_outputs_as_torch_bceloss_mean():
+    """loss: {bce: {outputs: mean}} is torch.nn.BCELoss()'s mean over all m·n entries: J and
+    Δ = (Â − Y)/(mn) against math.exp/log by hand; the worksheet names both averages."""
+    d = {"data": {"x": [[1, 2], [0, 1]], "y": [[1, 0], [0, 1]]},
+         "network": [{"linear": {"W": [["0.1", "0.2"], ["0.3", "-0.4"]], "b": [0, 0]}}, "sigmoid"],
+         "loss": {"bce": {"outputs": "mean"}}, "optimizer": {"sgd": {"lr": "0.1"}}}
+    t = run(d)
+    s = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+    # z = W x: sample 1 (1, 2) → (0.5, −0.5), y (1, 0); sample 2 (0, 1) → (0.2, −0.4), y (0, 1)
+    J = -(math.log(s(0.5)) + math.log(1 - s(-0.5)) + math.log(1 - s(0.2)) + math.log(s(-0.4))) / 4
+    assert float(t.floats(t.steps[0]["J"])) == pytest.approx(J, rel=1e-12)
+    dZ = t.floats(t.steps[0]["dZ1"])
+    assert [float(v) for r in dZ for v in r] == pytest.approx(
+        [(s(0.5) - 1) / 4, s(0.2) / 4, s(-0.5) / 4, (s(-0.4) - 1) / 4], rel=1e-12)
+    sheet = render(t, "markdown")
+    assert "binary cross-entropy, averaged over outputs, averaged over samples" in sheet
+    assert r"J = -\frac{1}{m}\sum_{i=1}^{m} \frac{1}{n}\sum_{k=1}^{n} \left[y_{ik}" in sheet
+    assert r"\Delta^{[1]} &= \frac{1}{mn}\left(A^{[1]} - Y\right)" in sheet

@@ -316,6 +316,8 @@ class Loss(Node):
             else:
                 lp, lq = F.log(yh), F.log(F.const(1) - yh)
             total = -(yy * lp + (F.const(1) - yy) * lq).sum()
+            if self.opts["outputs"] == "mean":
+                total = total * F.const(Fraction(1, n))
         else:
             raise ValueError(self.kind)
         if self.opts["samples"] == "mean":
@@ -330,14 +332,15 @@ class LossGrad(Node):
         self.loss, self.args = loss, loss.args[:2]
 
     def factor(self, y):
-        """The constant in front: 2·scale/m for mse, 1/m for the others (mean over samples)."""
+        """The constant in front: 2·scale for mse, 1 for the others; divided by m when averaged
+        over samples and by n when averaged over outputs."""
         m, n = self.loss.counts(y)
         o = self.loss.opts
         c = Fraction(1)
         if self.loss.kind == "mse":
             c = 2 * Fraction(o["scale"])
-            if o["outputs"] == "mean":
-                c /= n
+        if o.get("outputs") == "mean":       # mse and bce
+            c /= n
         if o["samples"] == "mean":
             c /= m
         return c

@@ -356,14 +356,16 @@ class Choice(Spec):
 
 # -- the problem file ----------------------------------------------------------------------
 _samples = Enum(["mean", "sum"], "reduce over samples")
+_outputs = Enum(["sum", "mean"], "reduce over outputs")
 LOSSES = Choice({
     "mse": Mapping({
         "scale": Field(Number("constant factor in front (1/2 for mfnet's 1/(2m))"), Fraction(1)),
         "samples": Field(_samples, "mean"),
-        "outputs": Field(Enum(["sum", "mean"], "reduce over outputs"), "sum"),
+        "outputs": Field(_outputs, "sum"),
     }),
     "cross_entropy": Mapping({"samples": Field(_samples, "mean")}),
-    "bce": Mapping({"samples": Field(_samples, "mean")}),
+    # outputs: mean is torch.nn.BCELoss's 'mean' over a batch with several outputs
+    "bce": Mapping({"samples": Field(_samples, "mean"), "outputs": Field(_outputs, "sum")}),
 }, "the loss J", "loss")
 
 _lr = Field(Number("learning rate η", lo=0), required=True)

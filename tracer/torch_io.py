@@ -93,23 +93,22 @@ def _loss(loss, net):
             raise TorchError("loss", f"CrossEntropyLoss takes logits, but the model ends with "
                              f"{last_name}; end it with a Linear layer")
         return {"cross_entropy": {"samples": red}}, "softmax"
+    # torch's 'mean' averages over samples and outputs alike: bce's outputs: mean
     n_out = len(next(v for v in reversed(net) if isinstance(v, dict) and "linear" in v)["linear"]["W"])
-    if isinstance(loss, (nn.BCELoss, nn.BCEWithLogitsLoss)) and red == "mean" and n_out > 1:
-        raise TorchError("loss", f"{kind}(reduction='mean') averages over the {n_out} outputs too; "
-                         "trace-net's bce sums over outputs: use reduction='sum' or one output")
+    bce = {"samples": red, **({"outputs": "mean"} if red == "mean" and n_out > 1 else {})}
     if isinstance(loss, nn.BCEWithLogitsLoss):
         if loss.weight is not None or loss.pos_weight is not None:
             raise TorchError("loss", "BCEWithLogitsLoss with weight or pos_weight is not supported")
         if last_name is not None:
             raise TorchError("loss", f"BCEWithLogitsLoss takes logits, but the model ends with {last_name}")
-        return {"bce": {"samples": red}}, "sigmoid"
+        return {"bce": bce}, "sigmoid"
     if isinstance(loss, nn.BCELoss):
         if loss.weight is not None:
             raise TorchError("loss", "BCELoss with weight is not supported")
         if last_name != "sigmoid":
             raise TorchError("loss", "BCELoss takes probabilities: end the model with Sigmoid "
                              "(or use BCEWithLogitsLoss)")
-        return {"bce": {"samples": red}}, None
+        return {"bce": bce}, None
     raise TorchError("loss", f"{kind} is not supported; trace-net reads MSELoss, CrossEntropyLoss, "
                      "BCELoss, BCEWithLogitsLoss")
 

@@ -91,6 +91,8 @@ def loss_words(problem) -> str:
             s = f"{_num(o['scale'])} × " + s
         return s
     what = "cross-entropy" if problem.loss == "cross_entropy" else "binary cross-entropy"
+    if o.get("outputs") == "mean":
+        what += ", averaged over outputs"
     return what + ", " + ("averaged over samples" if o["samples"] == "mean" else "summed over samples")
 
 

@@ -213,7 +213,9 @@ def loss_terms(pr: Printer, q):
     o = node.opts
     c = Fraction(1)
     if node.kind == "mse":
-        c = Fraction(o["scale"]) / (n if o["outputs"] == "mean" else 1)
+        c = Fraction(o["scale"])
+    if o.get("outputs") == "mean":
+        c /= n
     if o["samples"] == "mean":
         c /= m
     op = pr.operand

@@ -413,7 +413,7 @@ class Printer:
         den = []
         if o["samples"] == "mean":
             den.append("m")
-        if kind == "mse" and o["outputs"] == "mean":
+        if o.get("outputs") == "mean":
             den.append("n")
         if not den:
             return "" if num == 1 else self._print_Const(ops.Const(num), None)
@@ -476,15 +476,15 @@ def loss_formula(node, n: Notation) -> str:
     o = node.opts
     yh, y = r"\hat{y}", "y"
     red = r"\frac{1}{m}\sum_{i=1}^{m}" if o["samples"] == "mean" else r"\sum_{i=1}^{m}"
+    inner = r"\frac{1}{n}\sum_{k=1}^{n}" if o.get("outputs") == "mean" else r"\sum_{k=1}^{n}"
     if node.kind == "mse":
         scale = Fraction(o["scale"])
         c = "" if scale == 1 else (r"\frac{%d}{%d}" % (scale.numerator, scale.denominator)
                                    if scale.denominator != 1 else str(scale))
-        inner = r"\frac{1}{n}\sum_{k=1}^{n}" if o["outputs"] == "mean" else r"\sum_{k=1}^{n}"
         return rf"{c}{red} {inner} \left({yh}_{{ik}} - {y}_{{ik}}\right)^2"
     if node.kind == "cross_entropy":
         return rf"-{red} \sum_{{k=1}}^{{n}} {y}_{{ik}} \log {yh}_{{ik}}"
-    return (rf"-{red} \sum_{{k=1}}^{{n}} \left[{y}_{{ik}} \log {yh}_{{ik}} + "
+    return (rf"-{red} {inner} \left[{y}_{{ik}} \log {yh}_{{ik}} + "
             rf"(1 - {y}_{{ik}}) \log (1 - {yh}_{{ik}})\right]")
 
 
