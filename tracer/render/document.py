@@ -17,7 +17,8 @@ from .. import ops
 from .chain import Chain
 from .entries import Entries, loss_terms
 from .escape import math_text
-from .printer import ACT_DEFINITION, ACT_DERIVATIVE, ACT_SYMBOL, Notation, Printer, latex_text, loss_formula
+from .printer import (ACT_DEFINITION, ACT_DERIVATIVE, ACT_SYMBOL, MIN_SIGNIFICANT, Notation, Printer,
+                      latex_text, loss_formula)
 
 DETAILS = ("matrix", "entries", "chain")
 BLOCK_LINES = 10      # longer derivations are cut into several displays (page breaks between)
@@ -134,7 +135,8 @@ def facts(p, blank):
     if not blank:
         out.append(("Numbers", p.numbers + (f", every quantity rounded to {p.round} decimals (hand mode)"
                                             if p.round is not None else "")
-                    + f"; values that are not exact are shown to {p.decimals} decimals, marked ≈"))
+                    + f"; values that are not exact are shown to {p.decimals} decimals (small ones to "
+                    f"{MIN_SIGNIFICANT} significant digits), marked ≈"))
     return out
 
 

@@ -12,7 +12,7 @@ from fractions import Fraction
 import numpy as np
 
 from .. import ops
-from .printer import Printer, const_text
+from .printer import Printer, const_text, needs_paren
 
 MAX_TERMS = 12     # longer sums show their first and last terms around \cdots
 
@@ -98,7 +98,7 @@ class Entries:
 
     def _x_Square(self, node, parts, idx, shape):
         text, prec = self.expand(node.args[0], parts, idx, shape)
-        if prec < ATOM or "^" in text and not text.startswith(r"\left("):
+        if prec < ATOM or needs_paren(text):
             text = r"\left(" + text + r"\right)"
         return text + "^{2}", ATOM
 

@@ -192,13 +192,13 @@ class Printer:
 
     def decimal(self, f: float) -> str:
         s = f"{f:.{self.decimals}f}"
-        if f != 0 and abs(f) < 10.0 ** (1 - self.decimals):
-            # fewer than two significant digits would show (0.000175 as 0.0002): write two,
-            # as a careful person does with a small gradient
+        if f != 0 and abs(f) < 10.0 ** (MIN_SIGNIFICANT - 1 - self.decimals):
+            # fewer than three significant digits would show (0.000175 as 0.0002, Adam's
+            # v = 0.0010315 as 0.0010): write three, as seed 002 writes its small gradients
             e = math.floor(math.log10(abs(f)))
             if e >= -6:
-                return f"{f:.{1 - e}f}"
-            mant, _, exp = f"{f:.1e}".partition("e")
+                return f"{f:.{MIN_SIGNIFICANT - 1 - e}f}"
+            mant, _, exp = f"{f:.{MIN_SIGNIFICANT - 1}e}".partition("e")
             return r"%s \cdot 10^{%d}" % (mant, int(exp))
         if float(s) == 0:
             return s.lstrip("-")
@@ -450,6 +450,9 @@ def _scientific(q: Fraction) -> str:
     return r"%s%s \cdot 10^{%d}" % (sign, mantissa, exponent)
 
 
+MIN_SIGNIFICANT = 3     # a rounded value shows at least this many significant digits
+
+
 ACT_SYMBOL = {"identity": r"\mathrm{id}", "relu": r"\mathrm{ReLU}", "leaky_relu": r"\mathrm{LReLU}",
               "sigmoid": r"\sigma", "tanh": r"\tanh", "softmax": r"\mathrm{softmax}"}
 
@@ -489,10 +492,16 @@ def loss_formula(node, n: Notation) -> str:
 
 
 def _power(base: str, exp: str) -> str:
-    """base^{exp}, parenthesised when the base already has a superscript (A^{[1]})."""
-    if "^" in base and not base.startswith(r"\left("):
-        base = r"\left(" + base + r"\right)"
-    return base + "^{" + exp + "}"
+    """base^{exp}, parenthesised when the exponent could be read as applying to part of the
+    base: one with a superscript (A^{[1]}), a fraction, a factored matrix (¼[…]), a sign."""
+    return (r"\left(" + base + r"\right)" if needs_paren(base) else base) + "^{" + exp + "}"
+
+
+def needs_paren(base: str) -> bool:
+    """Whether `base` must be parenthesised to carry an exponent."""
+    if base.startswith(r"\left(") and base.endswith(r"\right)"):
+        return False
+    return "^" in base or base.startswith((r"\frac", "-")) or r"\cdot" in base
 
 
 def const_text(q: Fraction) -> str:
