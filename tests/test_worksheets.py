@@ -331,3 +331,12 @@ def test_bce_averaged_over_outputs_as_torch_bceloss_mean():
     assert "binary cross-entropy, averaged over outputs, averaged over samples" in sheet
     assert r"J = -\frac{1}{m}\sum_{i=1}^{m} \frac{1}{n}\sum_{k=1}^{n} \left[y_{ik}" in sheet
     assert r"\Delta^{[1]} &= \frac{1}{mn}\left(A^{[1]} - Y\right)" in sheet
+
+
+def test_augmented_layout_is_stated_with_w_tilde_and_no_question_marks():
+    t = run(MFNET)
+    tex, md_ = render(t, "latex"), render(t, "markdown")
+    assert r"\textbf{Layout:} samples as columns: Z = \~{W} A" in tex
+    assert r"b folded into \~{W} as its first column" in tex
+    assert "?" not in tex                      # every character set, none replaced
+    assert "samples as columns: Z = W̃ A" in md_

@@ -122,8 +122,10 @@ def _num(q):
 def facts(p, blank):
     batches = p.batches()
     out = [
-        ("Layout", "samples as columns: Z = W A + b" if p.layout == "columns"
-         else "samples as rows: Z = A Wᵀ + b"),
+        ("Layout", {("columns", False): "samples as columns: Z = W A + b",
+                    ("rows", False): "samples as rows: Z = A Wᵀ + b",
+                    ("columns", True): "samples as columns: Z = W̃ A",
+                    ("rows", True): "samples as rows: Z = A W̃ᵀ"}[p.layout, p.bias == "augmented"]),
         ("Bias", "separate W and b" if p.bias == "separate" else
          "augmented: b folded into W̃ as its first column, a constant 1 carried as the first "
          + ("row" if p.layout == "columns" else "column") + " of every A"),

@@ -1,6 +1,8 @@
 """Escaping user text for LaTeX and Markdown: nothing a user typed is read as markup."""
 from __future__ import annotations
 
+import re
+
 _LATEX = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
     "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
@@ -42,7 +44,10 @@ def _latex_char(c):
 
 
 def latex_escape(text) -> str:
-    return "".join(_latex_char(c) for c in str(text))
+    # a letter with a combining tilde (the report's W̃) is LaTeX's accent \~{W}
+    parts = re.split(r"(\w\u0303)", str(text))
+    return "".join(r"\~{%s}" % _latex_char(p[0]) if len(p) == 2 and p[1] == "\u0303"
+                   else "".join(_latex_char(c) for c in p) for p in parts)
 
 
 _MD_SPECIAL = set("\\`*_[]<>$|~#")
