@@ -330,3 +330,18 @@ def test_updated_parameters_are_judged_on_the_update(tmp_path):
         ans.write_text(f"W2_next: {given}\n")
         r = CliRunner().invoke(main, ["check", str(prob), str(ans), "--format", "json"])
         assert json.loads(r.output)["results"][0]["status"] == status, r.output
+
+
+@pytest.mark.parametrize("name, value, expected", [
+    # OR gate, lr 0.5: the updates are tiny next to the weights, so a slip in the update
+    # leaves θ_new within 1 % of θ; the diagnosis looks at θ_new − θ
+    ("W1_next", text(V["W1"]), "equals W1: the update was not applied"),
+    ("W2_next", text(V["W2"] + 0.5 * V["dW2"]), "the update went the wrong way (θ + step instead of θ − step)"),
+    ("W1_next", text(V["W1"] - 0.25 * V["dW1"]),
+     "the update θ_new − θ is off by a constant factor ½ (half the true value)"),
+    ("b1_next", text(np.array([0.3, 0.5]) - 2 * V["db1"]),
+     "the update θ_new − θ is off by a constant factor m = 4 (the number of samples)"),
+    ("W1_next", text(V["W1_next"] + [[0, 0], [0, 0.000777]]), "only entry (2, 2) is off"),
+])
+def test_update_diagnosis(tmp_path, name, value, expected):
+    assert one(tmp_path, name, value) == expected

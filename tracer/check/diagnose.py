@@ -78,12 +78,20 @@ class Diagnoser:
         if q.kind == "param" and prior in self.student.given:
             return (f"not the {prior[1]} you wrote in step {prior[0]}: miscopied when carried over "
                     "to the next step")
+        before = _updated_from(key[1], self.trace.steps[key[0]].quantities)
         for rule, extra in ((self.rule, ""), (None, None)):
             for label, R, env in refs:
                 ru = rule or self.rule.coarser(nums, R)
                 if ru is None:
                     continue
                 suffix = extra if rule is not None else f"; rounded too early (matches at {ru.coarse})"
+                if before is not None:
+                    # θ_new: the slips are in the update θ_new − θ, whose size is η·g, not θ's
+                    found = self._update(before, G, R, fracs(self.trace, env[before]), ru,
+                                         len(self.trace.steps[key[0]].batch))
+                    if found:
+                        return found + suffix + label
+                    continue
                 found = self._structural(key, q, G, R, env, ru)
                 if found:
                     return found + suffix + label
@@ -91,9 +99,22 @@ class Diagnoser:
                     return f"rounded too early: matches at {ru.coarse}, not at the precision asked" + label
         m = len(self.trace.steps[key[0]].batch)
         for label, R, env in refs:
-            found = self._entries(G, R, nums, m)
+            base = None if before is None else fracs(self.trace, env[before])
+            found = self._entries(G, R, nums, m, base)
             if found:
                 return found + label
+        return None
+
+    def _update(self, name, G, R, B, ru, m):
+        """What went wrong in an update θ_new = θ − (step), judged on the change G − θ."""
+        D, Rd = G - B, R - B
+        if all(d == 0 for d in D.ravel()):
+            return f"equals {name}: the update was not applied"
+        if ru.matches(D, -Rd):
+            return "the update went the wrong way (θ + step instead of θ − step)"
+        for c, words in self._factors(m):
+            if ru.matches(D, Rd * c):
+                return f"the update θ_new − θ is off by a constant factor {words}"
         return None
 
     def _references(self, key, q):
@@ -214,12 +235,12 @@ class Diagnoser:
                     return f"equals {other}: a matrix copied from the wrong place?"
         return None
 
-    def _entries(self, G, R, nums, m):
+    def _entries(self, G, R, nums, m, base=None):
         """Only some entries off (named 1-based), possibly on top of a sign or factor slip;
-        or digits miscopied."""
+        or digits miscopied.  `base`: θ before the update, for θ_new (see Rule.close)."""
         if G.shape != R.shape:
             return None
-        where = self._off(G, R)
+        where = self._off(G, R, base)
         if not where:
             return None
         slips = [_digit_slip(nums[idx], R[idx]) for idx in where]
@@ -230,8 +251,10 @@ class Diagnoser:
         if G.size < 2:
             return None
         best = (where, "")
-        for c, words in [(Fraction(-1), "sign flipped")] + [(c, f"off by a constant factor {w}")
-                                                            for c, w in self._factors(m)]:
+        if base is not None:       # a factor of θ_new means nothing: only the entries count
+            m = None
+        for c, words in [] if m is None else [(Fraction(-1), "sign flipped")] + [
+                (c, f"off by a constant factor {w}") for c, w in self._factors(m)]:
             off = self._off(G, R * c)
             if len(off) < len(best[0]):
                 best = (off, words)
@@ -243,9 +266,16 @@ class Diagnoser:
             return f"{words}; besides, {names} {'is' if len(off) == 1 else 'are'} off"
         return f"only {names} {'is' if len(off) == 1 else 'are'} off"
 
-    def _off(self, G, R):
-        bad = ~self.rule.close(G, R)
+    def _off(self, G, R, base=None):
+        bad = ~self.rule.close(G, R, base)
         return [idx for idx in np.ndindex(G.shape) if bad[idx]]
+
+
+def _updated_from(name, quantities):
+    """θ's name for an updated parameter θ_new (W1 for W1_next), else None."""
+    if name.endswith("_next") and name[:-5] in quantities:
+        return name[:-5]
+    return None
 
 
 def _ref_name(node):
