@@ -328,7 +328,7 @@ def test_bce_averaged_over_outputs_as_torch_bceloss_mean():
     assert [float(v) for r in dZ for v in r] == pytest.approx(
         [(s(0.5) - 1) / 4, s(0.2) / 4, s(-0.5) / 4, (s(-0.4) - 1) / 4], rel=1e-12)
     sheet = render(t, "markdown")
-    assert "binary cross-entropy, averaged over outputs, averaged over samples" in sheet
+    assert "binary cross-entropy (log: the natural logarithm), averaged over outputs, averaged over samples" in sheet
     assert r"J = -\frac{1}{m}\sum_{i=1}^{m} \frac{1}{n}\sum_{k=1}^{n} \left[y_{ik}" in sheet
     assert r"\Delta^{[1]} &= \frac{1}{mn}\left(A^{[1]} - Y\right)" in sheet
 
@@ -340,3 +340,15 @@ def test_augmented_layout_is_stated_with_w_tilde_and_no_question_marks():
     assert r"b folded into \~{W} as its first column" in tex
     assert "?" not in tex                      # every character set, none replaced
     assert "samples as columns: Z = W̃ A" in md_
+
+
+def test_fused_softmax_delta_says_why_it_skips_dA():
+    d = {"data": {"x": [[1, 2]], "y": [1]},
+         "network": [{"linear": {"W": [["0.1", "0.2"], ["0.3", "-0.4"]], "b": [0, 0]}}, "softmax"],
+         "loss": "cross_entropy", "optimizer": {"sgd": {"lr": "0.1"}}}
+    t = run(d)
+    for detail in ("matrix", "chain"):
+        sheet = render(t, "markdown", detail=detail)
+        assert "oftmax and cross-entropy together: the softmax's derivative cancels the division by Â" \
+            in sheet, detail
+    assert "cross-entropy (log: the natural logarithm)" in render(t, "markdown")

@@ -83,6 +83,9 @@ class Section:
 
 
 # -- words -------------------------------------------------------------------------------------
+LOSS_NAMES = {"mse": "squared error", "cross_entropy": "cross-entropy", "bce": "binary cross-entropy"}
+
+
 def loss_words(problem) -> str:
     o = problem.loss_opts
     if problem.loss == "mse":
@@ -91,7 +94,7 @@ def loss_words(problem) -> str:
         if o["scale"] != 1:
             s = f"{_num(o['scale'])} × " + s
         return s
-    what = "cross-entropy" if problem.loss == "cross_entropy" else "binary cross-entropy"
+    what = LOSS_NAMES[problem.loss] + " (log: the natural logarithm)"
     if o.get("outputs") == "mean":
         what += ", averaged over outputs"
     return what + ", " + ("averaged over samples" if o["samples"] == "mean" else "summed over samples")
@@ -325,10 +328,19 @@ def _step(pr: Printer, p, st, detail, first):
         if chain is not None and q.kind == "backward":
             _chain_quantity(pr, chain, s, q, entries)
             continue
-        s.add(matrix_lines(pr, q, st))
+        s.add(matrix_lines(pr, q, st), fused_note(q, p))
         if detail != "matrix" and not pr.blank:
             s.add(entries.lines(q), "entry by entry")
     return list(sections.values())
+
+
+def fused_note(q, p) -> str:
+    """Why Δ of the last layer skips ∂J/∂Â, when softmax meets cross-entropy (or sigmoid BCE)."""
+    if not isinstance(q.expr, ops.FusedDelta):
+        return ""
+    act = "softmax" if p.loss == "cross_entropy" else "sigmoid"
+    return (f"{act.capitalize()} and {LOSS_NAMES[p.loss]} together: the {act}'s derivative "
+            f"cancels the division by Â in ∂J/∂Â, so Δ is the loss's constant times (Â − Y).")
 
 
 def _loss_denominator(step):
@@ -352,7 +364,8 @@ def _chain_quantity(pr, chain, s, q, entries):
         else:
             s.add(chain.upstream(l), f"layer {l}: the sum over the paths through layer {l + 1}")
     elif head == "dZ":
-        s.add(chain.deltas(l), f"layer {l}: the error of each neuron")
+        note = fused_note(q, pr.trace.problem)
+        s.add(chain.deltas(l), f"layer {l}: the error of each neuron" + (f" ({note[0].lower()}{note[1:-1]})" if note else ""))
         s.add([f"{pr.n.symbol(q.name)} &{_rel(pr, q.value)} {pr.matrix(q.value)}"])
     elif head == "dW":
         s.add(chain.weights(l), f"layer {l}: every weight by the chain rule")
