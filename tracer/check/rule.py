@@ -116,8 +116,8 @@ class Rule:
                     coarse=f"{k} decimal{'s' if k != 1 else ''}")
 
     def describe(self) -> str:
-        update = ("; for an updated parameter (…_next) the same rule applies to the update "
-                  "θ_new − θ, not to θ_new")
+        update = ("; for an updated parameter (W1_next, …) the same rule applies to the change "
+                  "it makes (new value − old value), not to the new value itself")
         if self.sigfigs is not None:
             return (f"an entry counts as right when it agrees with the true value to {self.sigfigs} "
                     f"significant figures (±1 in the last); a true 0 needs |given| ≤ {_show(self.atol)}")
@@ -138,7 +138,7 @@ def _frac(v, place) -> Fraction:
 
 
 def _show(q: Fraction) -> str:
-    """A tolerance as a person writes it: 0.01, 0.0001, 1e-08, 1/3."""
+    """A tolerance as a person writes it: 0.01, 0.0001, 0.00000001, 1/3."""
     q = Fraction(q)
     if q == 0:
         return "0"
@@ -149,5 +149,5 @@ def _show(q: Fraction) -> str:
         d //= 5
     if d != 1:
         return f"{q.numerator}/{q.denominator}"
-    s = format(float(q), ".12g")
-    return s
+    from ..render.printer import _decimal_text
+    return _decimal_text(q)
