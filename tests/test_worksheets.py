@@ -352,3 +352,14 @@ def test_fused_softmax_delta_says_why_it_skips_dA():
         assert "oftmax and cross-entropy together: the softmax's derivative cancels the division by Â" \
             in sheet, detail
     assert "cross-entropy (log: the natural logarithm)" in render(t, "markdown")
+
+
+def test_a_matrix_of_fractions_factors_its_denominator_even_past_100():
+    """Adam's first moment of the worked example: m = 0.1 · ∂J/∂W² = 0.1 · 1/64 [65 −104]
+    = [13/128, −13/80] — written 1/640 [65 −104], not a fraction beside a decimal."""
+    import tracer
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    sheet = tracer.trace_file(str(root / "worked_examples" / "adam_step" / "problem.yaml")).render("markdown")
+    assert r"&= \frac{1}{640}\begin{bmatrix} 65 & -104 \end{bmatrix}" in sheet
+    assert r"\frac{13}{128}" not in sheet and "-0.1625" not in sheet

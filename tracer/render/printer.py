@@ -228,9 +228,9 @@ class Printer:
         return self._bmatrix(a)
 
     def _common_denominator(self, a):
-        """The report's ¼[…]: a small denominator shared by the entries, factored out (exact
-        mode only).  Not for tenths (0.3, 0.5 read better as they are) nor large ones (0.86 is
-        not 1/50·43)."""
+        """The report's ¼[…]: a denominator shared by the entries, factored out (exact mode
+        only) when some entry would be a fraction.  Not for tenths (0.3, 0.5 read better as
+        they are), nor past 1000 or with numerators of four digits."""
         if a.size < 2 or self.trace.problem.round is not None:
             return None, None
         qs = [self.trace.entry(v)[0] for v in a.ravel()]
@@ -245,8 +245,10 @@ class Printer:
             ints = [int(q * self.prefer_den) for q in qs]
             if max(abs(v) for v in ints) < 100:
                 return self.prefer_den, np.array(ints, dtype=object).reshape(a.shape)
-        if d > 100 or all(r"\frac" not in self.fraction(q) for q in qs):   # 0.25, 8.75 stay so
+        if d > 1000 or all(r"\frac" not in self.fraction(q) for q in qs):   # 0.25, 8.75 stay so
             return None, None
+        # stacked fractions (13/160 over −13/320), or one beside a decimal (13/128 beside
+        # −0.1625), read worse than 1/320 [26 −78; −13 39] and 1/640 [65 −104]
         ints = [int(q * d) for q in qs]
         if max(abs(v) for v in ints) >= 1000:
             return None, None
