@@ -306,10 +306,11 @@ def _step(pr: Printer, p, st, detail, first):
 
     if not first:
         names = {q.name for q in st.quantities.values() if q.kind == "param"}
+        title = "Parameters at the start of this step"
         if p.batch_size and len(p.batches()) > 1:
             names |= {"A0", "Y"}
-        sec("Parameters at the start of this step").add(
-            _givens(pr, st, names, computed=("param",)))
+            title = "This step's samples, and the parameters at its start"
+        sec(title).add(_givens(pr, st, names, computed=("param",)))
 
     chain = Chain(pr, st) if detail == "chain" and not pr.blank else None
     for q in st.shown():
@@ -362,7 +363,8 @@ def _chain_quantity(pr, chain, s, q, entries):
         if l == L:
             s.add(entries.lines(q), "entry by entry")
         else:
-            s.add(chain.upstream(l), f"layer {l}: the sum over the paths through layer {l + 1}")
+            paths = ("the sum over the paths" if p_size(pr, l + 1) > 1 else "the one path")
+            s.add(chain.upstream(l), f"layer {l}: {paths} through layer {l + 1}")
     elif head == "dZ":
         note = fused_note(q, pr.trace.problem)
         s.add(chain.deltas(l), f"layer {l}: the error of each neuron" + (f" ({note[0].lower()}{note[1:-1]})" if note else ""))
@@ -375,6 +377,11 @@ def _chain_quantity(pr, chain, s, q, entries):
         s.add([f"{pr.n.symbol(q.name)} &{_rel(pr, q.value)} {pr.matrix(q.value)}"])
     else:
         s.add(matrix_lines(pr, q))
+
+
+def p_size(pr, l):
+    """The number of neurons of linear layer l (1-based)."""
+    return pr.trace.problem.layers[l - 1].shape[0]
 
 
 def _rel(pr, value):
@@ -445,8 +452,10 @@ def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=Non
                 from ..symbolic import is_short, local_formulas
                 if not is_short(value):    # the whole formula is in the JSON
                     value = local_formulas(trace, last, q, n.symbol)
-            doc["final"].append({"symbol": n.symbol(q.name), "value": pr.matrix(value),
-                                 "shape": pr.shape(q.value)})
+            pr.mark()
+            shown = pr.matrix(value)
+            doc["final"].append({"symbol": n.symbol(q.name), "rel": pr.rel(), "value": shown,
+                                 "shape": shape_note(pr.shape(q.value))})
     return doc
 
 
