@@ -105,7 +105,7 @@ def _split(name):
     return name[:i], (name[i:] or "0")
 
 
-BLANK_CELL = r"\boxed{\vphantom{\big|}\hphantom{-0.000}}"    # room for a hand-written entry
+BLANK_CELL = r"\vphantom{\Bigg|}\boxed{\vphantom{\Big|}\hphantom{-0.0000}}"    # room to write in, apart
 
 
 class Shown(str):
