@@ -177,8 +177,13 @@ class Printer:
         return False
 
     def result_rel(self, q, idx=None) -> str:
-        """'=' or '≈' before the recorded result of q: ≈ after rounded numbers or hand rounding."""
-        return r"\approx" if self.hand_rounded(q, idx) else self.rel()
+        """'=' or '≈' before the recorded result of q: ≈ after rounded numbers or hand rounding;
+        '=' before an exact 0 (0.1392 · 0 = 0: the rounded factor cannot make it inexact)."""
+        if self.hand_rounded(q, idx):
+            return r"\approx"
+        if idx is not None and self.trace.entry(np.asarray(q.value, dtype=object)[idx])[0] == 0:
+            return "="
+        return self.rel()
 
     def fraction(self, q: Fraction) -> str:
         if q.denominator == 1:
