@@ -62,17 +62,19 @@ class Chain:
         dA, dZ, W = self.v(f"dA{l}"), self.v(f"dZ{l + 1}"), self.v(f"W{l + 1}")
         op = self.pr.operand
         lines = []
-        for j in self._cut(self.neurons(dA)):
-            for i in self._cut(list(self.samples(dA))):
-                idx = self.ji(j, i)
-                rs = self.neurons(dZ)
-                syms = [self.sym(f"dZ{l + 1}", self.ji(r, i)) + " " + self.sym(f"W{l + 1}", (r, j)) for r in rs]
-                self.pr.mark()
-                nums = [f"{op(dZ[self.ji(r, i)])} \\cdot {op(W[r, j])}" for r in rs]
-                res = self.pr.number(dA[idx])
-                brk = r" \\ &" if len(rs) > 2 else " "
-                rel = self.pr.result_rel(self.q(f"dA{l}"), idx)
-                lines.append(f"{self.sym(f'dA{l}', idx)} &= {_sum(syms)}{brk}= {_sum(nums)} {rel} {res}")
+        js, is_ = self._cut(self.neurons(dA)), self._cut(list(self.samples(dA)))
+        # in the order the matrix reads, row by row, as the Δs below are listed
+        pairs = [(j, i) for j in js for i in is_] if self.feat == 0 else [(j, i) for i in is_ for j in js]
+        for j, i in pairs:
+            idx = self.ji(j, i)
+            rs = self.neurons(dZ)
+            syms = [self.sym(f"dZ{l + 1}", self.ji(r, i)) + " " + self.sym(f"W{l + 1}", (r, j)) for r in rs]
+            self.pr.mark()
+            nums = [f"{op(dZ[self.ji(r, i)])} \\cdot {op(W[r, j])}" for r in rs]
+            res = self.pr.number(dA[idx])
+            brk = r" \\ &" if len(rs) > 2 else " "
+            rel = self.pr.result_rel(self.q(f"dA{l}"), idx)
+            lines.append(f"{self.sym(f'dA{l}', idx)} &= {_sum(syms)}{brk}= {_sum(nums)} {rel} {res}")
         return lines
 
     def deltas(self, l):
