@@ -366,3 +366,14 @@ def test_a_matrix_of_fractions_factors_its_denominator_even_past_100():
     sheet = tracer.trace_file(str(root / "worked_examples" / "adam_step" / "problem.yaml")).render("markdown")
     assert r"&= \frac{1}{640}\begin{bmatrix} 65 & -104 \end{bmatrix}" in sheet
     assert r"\frac{13}{128}" not in sheet and "-0.1625" not in sheet
+
+
+def test_chain_lists_hidden_da_and_deltas_in_the_same_order_in_rows_layout():
+    import tracer
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    sheet = tracer.trace_file(str(root / "worked_examples" / "tanh_rows" / "problem.yaml")).render(
+        "markdown", detail="chain")
+    da = re.findall(r"^\\frac\{\\partial J\}\{\\partial A\^\{\[1\]\}_\{(\d\d)\}\} &=", sheet, re.M)
+    dz = re.findall(r"^\\Delta\^\{\[1\]\}_\{(\d\d)\} &=", sheet, re.M)
+    assert da == dz == ["11", "12", "21", "22", "31", "32"]       # row by row, 3 samples × 2 units
