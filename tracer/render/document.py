@@ -40,6 +40,7 @@ def _breaks(line: str) -> int:
 class Block:
     lines: list                    # LaTeX math, one aligned line each: "Z^{[1]} &= ..."
     heading: str = ""              # plain text above the block (escaped by the template)
+    more: bool = False             # continues the block before it (cut only for page breaks)
 
     @property
     def rows(self):
@@ -65,12 +66,12 @@ class Section:
     def add(self, lines, heading=""):
         """Lines as one or more blocks (each one unbreakable box on the page): at most
         BLOCK_LINES lines of the derivation and BLOCK_ROWS rows counting the matrices' rows."""
-        chunk, size, rows, left = [], 0, 0, ""
+        chunk, size, rows, left, more = [], 0, 0, "", False
         for line in lines:
             n, r = _breaks(line) + 1, line.count(r"\\") + 1
             if chunk and (size + n > BLOCK_LINES or rows + r > BLOCK_ROWS):
-                self.blocks.append(Block(chunk, heading))
-                chunk, size, rows, heading = [], 0, 0, ""
+                self.blocks.append(Block(chunk, heading, more))
+                chunk, size, rows, heading, more = [], 0, 0, "", True
             if line.partition("&")[0].strip():
                 left = line.partition("&")[0]
             elif not chunk and left:      # a derivation continued: '=' stays where it was
@@ -79,7 +80,7 @@ class Section:
             size += n
             rows += r
         if chunk:
-            self.blocks.append(Block(chunk, heading))
+            self.blocks.append(Block(chunk, heading, more))
 
 
 # -- words -------------------------------------------------------------------------------------
