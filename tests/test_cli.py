@@ -123,6 +123,19 @@ def test_failed_output_leaves_no_file(tmp_path, problem):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.json")]
 
 
+def test_output_file_gets_a_new_files_usual_mode(tmp_path, problem):
+    """Written through a private temporary file, the result is still readable by others
+    (0666 less the umask), as any file the user's shell would make."""
+    import os
+    out = tmp_path / "out.md"
+    old = os.umask(0o022)
+    try:
+        r = invoke(problem, "-o", out)
+    finally:
+        os.umask(old)
+    assert r.exit_code == 0 and (out.stat().st_mode & 0o777) == 0o644
+
+
 def test_title_is_escaped_in_latex(tmp_path):
     p = tmp_path / "t.yaml"
     p.write_text(OR_YAML.replace("title: OR gate", "title: '\\input{/etc/passwd} 100% $x$ #1 a_b ^ ~'"))

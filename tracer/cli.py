@@ -53,6 +53,10 @@ def write_output(text_or_bytes, path: str | None):
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(text_or_bytes if isinstance(text_or_bytes, bytes) else text_or_bytes.encode("utf-8"))
+        # mkstemp makes the file private (0600); the output gets a new file's usual mode
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException:
         try:
