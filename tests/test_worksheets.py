@@ -377,3 +377,11 @@ def test_chain_lists_hidden_da_and_deltas_in_the_same_order_in_rows_layout():
     da = re.findall(r"^\\frac\{\\partial J\}\{\\partial A\^\{\[1\]\}_\{(\d\d)\}\} &=", sheet, re.M)
     dz = re.findall(r"^\\Delta\^\{\[1\]\}_\{(\d\d)\} &=", sheet, re.M)
     assert da == dz == ["11", "12", "21", "22", "31", "32"]       # row by row, 3 samples × 2 units
+
+
+def test_brackets_in_user_text_cannot_open_math_in_jupyter():
+    """Jupyter's Markdown reads \\[ … \\] as display math: brackets in a title are written as
+    HTML entities, which GitHub and Jupyter both show as [ and ]."""
+    t = render(run({**OR, "title": r"Net [v2] \[x\]"}), "markdown")
+    assert t.startswith(r"# Net &#91;v2&#93; \\&#91;x\\&#93;")
+    assert r"\[" not in t

@@ -111,7 +111,7 @@ def optimizer_words(problem) -> str:
     if o.get("nesterov"):
         parts.append("Nesterov")
     if "betas" in o:
-        parts.append(f"β = ({_num(o['betas'][0])}, {_num(o['betas'][1])}), ε = {_num(o['eps'])}")
+        parts.append(f"β₁ = {_num(o['betas'][0])}, β₂ = {_num(o['betas'][1])}, ε = {_num(o['eps'])}")
     return ", ".join(parts)
 
 
@@ -132,17 +132,22 @@ def facts(p, blank):
                     ("rows", True): "samples as rows: Z = A W̃ᵀ"}[p.layout, p.bias == "augmented"]),
         ("Bias", "separate W and b" if p.bias == "separate" else
          "augmented: b folded into W̃ as its first column, a constant 1 carried as the first "
-         + ("row" if p.layout == "columns" else "column") + " of every A"),
+         + ("row" if p.layout == "columns" else "column") + " of every A; W̃'s first row "
+         "(1, 0, …, 0) carries that 1 forward (it is not a parameter: it never changes, and Δ's "
+         + ("row" if p.layout == "columns" else "column") + " for it is 0)"),
         ("Loss", loss_words(p)),
         ("Optimizer", optimizer_words(p)),
-        ("Steps", f"{p.steps}" + (f", mini-batches of {p.batch_size} samples in file order"
+        ("Steps", f"{p.steps} (" + ("step 0" if p.steps == 1 else f"numbered 0 to {p.steps - 1}") + ")"
+         + (f", mini-batches of {p.batch_size} samples in file order"
                                   if p.batch_size and len(batches) > 1 else ", every sample in one batch")),
     ]
-    if not blank:
-        out.append(("Numbers", p.numbers + (f", every quantity rounded to {p.round} decimals (hand mode)"
-                                            if p.round is not None else "")
-                    + f"; values that are not exact are shown to {p.decimals} decimals (small ones to "
-                    f"{MIN_SIGNIFICANT} significant digits), marked ≈"))
+    rounding = (f", every quantity rounded to {p.round} decimals (hand mode)" if p.round is not None else "")
+    digits = f"{p.decimals} decimals (small ones to {MIN_SIGNIFICANT} significant digits)"
+    if blank:     # the student's instruction: how precise the boxes are to be filled
+        out.append(("Numbers", p.numbers + rounding + f"; write values that are not exact to {digits}"))
+    else:
+        out.append(("Numbers", p.numbers + rounding + f"; values that are not exact are shown to {digits}, "
+                    "marked ≈"))
     return out
 
 
@@ -342,7 +347,8 @@ def fused_note(q, p) -> str:
         return ""
     act = "softmax" if p.loss == "cross_entropy" else "sigmoid"
     return (f"{act.capitalize()} and {LOSS_NAMES[p.loss]} together: the {act}'s derivative "
-            f"cancels the division by Â in ∂J/∂Â, so Δ is the loss's constant times (Â − Y).")
+            f"cancels the division by Â in ∂J/∂Â, so Δ = c (Â − Y), with c the constant in front "
+            f"of ∂J/∂Â (Â is the network's output A of the last layer).")
 
 
 def _loss_denominator(step):

@@ -17,7 +17,7 @@ _LATEX_UNICODE = {
     "ε": r"\ensuremath{\varepsilon}", "λ": r"\ensuremath{\lambda}", "μ": r"\ensuremath{\mu}",
     "Σ": r"\ensuremath{\Sigma}", "ᵀ": r"\textsuperscript{T}", "⊙": r"\ensuremath{\odot}",
     "∂": r"\ensuremath{\partial}", "≤": r"\ensuremath{\le}", "≥": r"\ensuremath{\ge}",
-    "−": "-", "₁": r"\textsubscript{1}", "₂": r"\textsubscript{2}", "ŷ": r"\^{y}",
+    "−": r"\ensuremath{-}", "₁": r"\textsubscript{1}", "₂": r"\textsubscript{2}", "ŷ": r"\^{y}",
 }
 # every Greek letter (α in a table, θ in a title): the ones LaTeX names, and the capitals
 # that look like Latin ones as those
@@ -50,11 +50,14 @@ def latex_escape(text) -> str:
                    else "".join(_latex_char(c) for c in p) for p in parts)
 
 
-_MD_SPECIAL = set("\\`*_[]<>$|~#")
+_MD_SPECIAL = set("\\`*_<>$|~#")
+# brackets as entities: \[ and \] would open and close display math in Jupyter's Markdown
+_MD_ENTITY = {"[": "&#91;", "]": "&#93;"}
 
 
 def markdown_escape(text) -> str:
-    return "".join(("\\" + c) if c in _MD_SPECIAL else c for c in str(text) if c >= " " or c == "\t")
+    return "".join(_MD_ENTITY.get(c) or (("\\" + c) if c in _MD_SPECIAL else c)
+                   for c in str(text) if c >= " " or c == "\t")
 
 
 # Inside Markdown's math (notation names): what MathJax (GitHub, Jupyter) reads as text.

@@ -327,8 +327,9 @@ class Printer:
         return self._paren(a, parts) + (r" \, " if parts is None else " ") + self._paren(b, parts)
 
     def _print_T(self, node, parts):
-        if parts is not None:
-            return self._val(node, parts)
+        if parts is not None:      # a given matrix transposed keeps its own numbers (no ½[…])
+            a = node.args[0]
+            return self._val(node, parts, factor=not (isinstance(a, ops.Ref) and a.name in self.givens))
         s = self._print(node.args[0], None)
         m = re.fullmatch(r"(\\?[A-Za-z]+|\\tilde\{W\})\^\{(.*)\}", s)
         if m:   # the report's A^{[l-1]T}
