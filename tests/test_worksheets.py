@@ -385,3 +385,10 @@ def test_brackets_in_user_text_cannot_open_math_in_jupyter():
     t = render(run({**OR, "title": r"Net [v2] \[x\]"}), "markdown")
     assert t.startswith(r"# Net &#91;v2&#93; \\&#91;x\\&#93;")
     assert r"\[" not in t
+
+
+def test_adam_bias_corrections_are_written_as_one_minus_beta_to_the_t():
+    sheet = md({**OR, "optimizer": {"adam": {"lr": "0.1"}}, "steps": 2})
+    step0, step1 = sheet[sheet.index("## Step 0"):sheet.index("## Step 1")], sheet[sheet.index("## Step 1"):]
+    assert r"\hat{m}_{W^{[1]}} &= \frac{m_{W^{[1]}}}{1 - 0.9^{1}}" in step0
+    assert r"\hat{v}_{W^{[1]}} &= \frac{v_{W^{[1]}}}{1 - 0.999^{2}}" in step1

@@ -161,6 +161,19 @@ class Square(Node):
         return a * a
 
 
+class Power(Node):
+    """a^k for a whole k ≥ 1 (Adam's β^t), by repeated multiplication: exact where a is."""
+
+    def __init__(self, a, k: int):
+        self.args, self.k = (a,), k
+
+    def compute(self, ctx, a):
+        out = a
+        for _ in range(self.k - 1):
+            out = out * a
+        return out
+
+
 class Sqrt(Node):
     def __init__(self, a):
         self.args = (a,)

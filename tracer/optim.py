@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .ops import Add, Const, Div, Mul, Ref, Sqrt, Square, Sub
+from .ops import Add, Const, Div, Mul, Power, Ref, Sqrt, Square, Sub
 
 
 class Optimizer:
@@ -94,8 +94,9 @@ class Adam(Optimizer):
         v_prev = self._prev(rec, "v", name, l, like)
         m = self._keep(rec, "m", name, Add(Mul(Const(b1), m_prev), Mul(Const(1 - b1), g)), l)
         v = self._keep(rec, "v", name, Add(Mul(Const(b2), v_prev), Mul(Const(1 - b2), Square(g))), l)
-        rec.compute(f"m{name}_hat", Div(m, Const(1 - b1 ** t)), "state", l)
-        rec.compute(f"v{name}_hat", Div(v, Const(1 - b2 ** t)), "state", l)
+        # the bias corrections written as a person computes them, 1 − β^t
+        rec.compute(f"m{name}_hat", Div(m, Sub(Const(1), Power(Const(b1), t))), "state", l)
+        rec.compute(f"v{name}_hat", Div(v, Sub(Const(1), Power(Const(b2), t))), "state", l)
         step = Div(Ref(f"m{name}_hat"), Add(Sqrt(Ref(f"v{name}_hat")), Const(eps)))
         rec.compute(f"u{name}", Mul(Const(lr), step), "update", l)
         return rec.compute(f"{name}_next", Sub(theta, Ref(f"u{name}")), "update", l)

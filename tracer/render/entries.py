@@ -102,6 +102,12 @@ class Entries:
             text = r"\left(" + text + r"\right)"
         return text + "^{2}", ATOM
 
+    def _x_Power(self, node, parts, idx, shape):
+        text, prec = self.expand(node.args[0], parts, idx, shape)
+        if prec < ATOM or needs_paren(text):
+            text = r"\left(" + text + r"\right)"
+        return text + "^{%d}" % node.k, ATOM
+
     def _x_Sqrt(self, node, parts, idx, shape):
         return r"\sqrt{%s}" % self.expand(node.args[0], parts, idx, shape)[0], ATOM
 

@@ -357,6 +357,9 @@ class Printer:
     def _print_Square(self, node, parts):
         return _power(self._paren(node.args[0], parts), "2" if parts is None else r"\odot 2")
 
+    def _print_Power(self, node, parts):
+        return _power(self._paren(node.args[0], parts), str(node.k))
+
     def _print_Sqrt(self, node, parts):
         return r"\sqrt{%s}" % self._print(node.args[0], parts)
 
