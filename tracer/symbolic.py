@@ -292,12 +292,8 @@ class SymbolicField(Field):
 def _rational_text(q: Fraction, d):
     if q.denominator == 1:
         return str(q.numerator)
-    den = q.denominator
-    while den % 2 == 0:
-        den //= 2
-    while den % 5 == 0:
-        den //= 5
-    if den == 1 and len(str(q.denominator)) <= d + 1:
+    from .render.printer import finite_decimal
+    if finite_decimal(q.denominator) and len(str(q.denominator)) <= d + 1:
         from decimal import Decimal
         return str(Decimal(q.numerator) / Decimal(q.denominator))
     sign = "-" if q < 0 else ""

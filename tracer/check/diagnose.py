@@ -251,10 +251,10 @@ class Diagnoser:
         if G.size < 2:
             return None
         best = (where, "")
-        if base is not None:       # a factor of θ_new means nothing: only the entries count
-            m = None
-        for c, words in [] if m is None else [(Fraction(-1), "sign flipped")] + [
-                (c, f"off by a constant factor {w}") for c, w in self._factors(m)]:
+        # a sign or factor of θ_new means nothing (its slips are in the update): entries only
+        candidates = [] if base is not None else [(Fraction(-1), "sign flipped")] + [
+            (c, f"off by a constant factor {w}") for c, w in self._factors(m)]
+        for c, words in candidates:
             off = self._off(G, R * c)
             if len(off) < len(best[0]):
                 best = (off, words)

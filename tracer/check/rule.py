@@ -142,12 +142,7 @@ def _show(q: Fraction) -> str:
     q = Fraction(q)
     if q == 0:
         return "0"
-    d = q.denominator
-    while d % 2 == 0:
-        d //= 2
-    while d % 5 == 0:
-        d //= 5
-    if d != 1:
+    from ..render.printer import _decimal_text, finite_decimal
+    if not finite_decimal(q.denominator):
         return f"{q.numerator}/{q.denominator}"
-    from ..render.printer import _decimal_text
     return _decimal_text(q)

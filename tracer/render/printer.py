@@ -316,7 +316,7 @@ class Printer:
 
     def _print_Const(self, node, parts):
         q = node.q
-        if q and abs(q) < Fraction(1, 10 ** 4) and _finite_decimal(q.denominator):
+        if q and abs(q) < Fraction(1, 10 ** 4) and finite_decimal(q.denominator):
             return _scientific(q)       # Adam's ε: 10^{-8}, not 0.00000001
         if q.denominator == 1 or _is_pow10(q.denominator):
             return _decimal_text(q)
@@ -441,7 +441,7 @@ class Printer:
         return s
 
 
-def _finite_decimal(d: int) -> bool:
+def finite_decimal(d: int) -> bool:
     """Whether 1/d is a finite decimal (d has no prime factor but 2 and 5)."""
     for p in (2, 5):
         while d % p == 0:
