@@ -125,16 +125,16 @@ def _num(q):
 
 def facts(p, blank):
     batches = p.batches()
+    axis = "row" if p.layout == "columns" else "column"     # the constant 1's, in A and in Δ
     out = [
         ("Layout", {("columns", False): "samples as columns: Z = W A + b",
                     ("rows", False): "samples as rows: Z = A Wᵀ + b",
                     ("columns", True): "samples as columns: Z = W̃ A",
                     ("rows", True): "samples as rows: Z = A W̃ᵀ"}[p.layout, p.bias == "augmented"]),
         ("Bias", "separate W and b" if p.bias == "separate" else
-         "augmented: b folded into W̃ as its first column, a constant 1 carried as the first "
-         + ("row" if p.layout == "columns" else "column") + " of every A; W̃'s first row "
-         "(1, 0, …, 0) carries that 1 forward (it is not a parameter: it never changes, and Δ's "
-         + ("row" if p.layout == "columns" else "column") + " for it is 0)"),
+         f"augmented: b folded into W̃ as its first column, a constant 1 carried as the first {axis} "
+         f"of every A; W̃'s first row (1, 0, …, 0) carries that 1 forward (it is not a parameter: "
+         f"it never changes, and Δ's {axis} for it is 0)"),
         ("Loss", loss_words(p)),
         ("Optimizer", optimizer_words(p)),
         ("Steps", f"{p.steps} (" + ("step 0" if p.steps == 1 else f"numbered 0 to {p.steps - 1}") + ")"
@@ -370,7 +370,7 @@ def _chain_quantity(pr, chain, s, q, entries):
         if l == L:
             s.add(entries.lines(q), "entry by entry")
         else:
-            paths = ("the sum over the paths" if p_size(pr, l + 1) > 1 else "the one path")
+            paths = "the sum over the paths" if len(chain.neurons(chain.v(f"dZ{l + 1}"))) > 1 else "the one path"
             s.add(chain.upstream(l), f"layer {l}: {paths} through layer {l + 1}")
     elif head == "dZ":
         note = fused_note(q, pr.trace.problem)
@@ -384,11 +384,6 @@ def _chain_quantity(pr, chain, s, q, entries):
         s.add([f"{pr.n.symbol(q.name)} &{_rel(pr, q.value)} {pr.matrix(q.value)}"])
     else:
         s.add(matrix_lines(pr, q))
-
-
-def p_size(pr, l):
-    """The number of neurons of linear layer l (1-based)."""
-    return pr.trace.problem.layers[l - 1].shape[0]
 
 
 def _rel(pr, value):
