@@ -97,3 +97,10 @@ def test_the_readme_python_example_runs(monkeypatch):
     exec(compile(block, "README.md", "exec"), scope)
     t = scope["t"]
     assert t["Z1"].shape == (2, 4) and t.to_json().startswith("{")
+
+
+def test_the_readme_example_output_is_real_output():
+    section = README[README.index("## Example output"):]
+    excerpt = re.search(r"```\n(\$\$.*?\$\$)\n```", section, re.S).group(1)
+    sheet = tracer.trace_file(str(ROOT / "worked_examples" / "or_gate" / "problem.yaml")).render("markdown")
+    assert excerpt in sheet
