@@ -292,10 +292,9 @@ class SymbolicField(Field):
 def _rational_text(q: Fraction, d):
     if q.denominator == 1:
         return str(q.numerator)
-    from .render.printer import finite_decimal
+    from .render.printer import _decimal_text, finite_decimal
     if finite_decimal(q.denominator) and len(str(q.denominator)) <= d + 1:
-        from decimal import Decimal
-        return str(Decimal(q.numerator) / Decimal(q.denominator))
+        return _decimal_text(q)
     sign = "-" if q < 0 else ""
     return r"%s\frac{%d}{%d}" % (sign, abs(q.numerator), q.denominator)
 
