@@ -59,7 +59,8 @@ def test_the_folder_is_listed_on_root(client):
     assert r.status_code == 200 and r.mimetype == "text/html"
     html = r.get_data(as_text=True)
     names = sorted(p.parent.name for p in EXAMPLES.glob("*/problem.yaml"))
-    assert len(names) == 9
+    assert {"or_gate", "mfnet_report_000", "relu_three_iterations", "adam_step"} <= set(names)
+    assert html.count('<li><a href="p/') == len(names)
     for name in names:
         assert f'href="p/{name}"' in html
     assert "OR gate, one hidden layer (seed 002)" in html
@@ -373,7 +374,8 @@ def test_the_command_listens_on_localhost_unless_told(fake_server):
     assert r.exit_code == 0, r.output
     (host, port, threaded, app), = fake_server.calls
     assert (host, port, threaded) == ("127.0.0.1", 8000, True)
-    assert "9 problems at http://127.0.0.1:8000/" in r.output
+    n = len(list(EXAMPLES.glob("*/problem.yaml")))
+    assert f"{n} problems at http://127.0.0.1:8000/" in r.output
     r = CliRunner().invoke(main, ["practice", str(OR), "--host", "0.0.0.0", "--port", "8123"])
     assert r.exit_code == 0 and fake_server.calls[-1][:2] == ("0.0.0.0", 8123)
     assert "1 problem at http://0.0.0.0:8123/" in r.output
