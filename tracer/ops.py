@@ -66,10 +66,13 @@ class Ref(Node):
 
 
 class Const(Node):
-    """A scalar known exactly (a learning rate, 1/m, 2)."""
+    """A scalar known exactly (a learning rate, 1/m, 2).  A hyperparameter has its symbol:
+    `tex` (η, 1 − β₁) with its precedence (1: a sum, 3: a product, 5: an atom), which the
+    general formula writes in place of the value."""
 
-    def __init__(self, q):
+    def __init__(self, q, tex=None, prec=5):
         self.q = Fraction(q)
+        self.tex, self.prec = tex, prec
 
     def eval(self, ctx):
         return ctx.keep(self, ctx.F.const(self.q))

@@ -36,7 +36,7 @@ def _cell(pr, num) -> str:
         mant, _, exp = text.lower().partition("e")
         mant = mant.lstrip("+")
         return mant if not exp else r"%s \cdot 10^{%d}" % (mant, int(exp))
-    return pr.fraction(Fraction(num))
+    return pr.fraction(Fraction(num)).text
 
 
 def given_tex(pr, nums) -> str:
@@ -48,7 +48,7 @@ def given_tex(pr, nums) -> str:
     cells = np.empty(a.shape, dtype=object)
     for idx in np.ndindex(a.shape):
         cells[idx] = _cell(pr, a[idx])
-    return pr._bmatrix(cells, raw=True)
+    return pr.grid(cells).text
 
 
 def _floats(trace, value):
