@@ -88,6 +88,7 @@ SUBCOMMANDS = {
     "schema": "tracer.commands.schema:schema",
     "from-torch": "tracer.commands.from_torch:from_torch_cmd",
     "examples": "tracer.commands.examples:examples",
+    "practice": "tracer.commands.practice:practice",
 }
 
 # Format names, their short forms, and the format an output file's extension implies.
