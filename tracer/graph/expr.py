@@ -26,6 +26,7 @@ from fractions import Fraction
 import numpy as np
 
 from .. import ops
+from ..numtext import finite_decimal, plain
 
 MAX_LENGTH = 1000      # characters of one expression
 MAX_DEPTH = 60         # nesting of parentheses, calls and unary signs
@@ -409,16 +410,10 @@ def precedence(node) -> int:
     if isinstance(node, Neg) or (isinstance(node, Const) and node.q < 0):
         return UNARY
     if isinstance(node, Const) and node.q.denominator != 1:
-        return PRODUCT if not _decimal(node.q) else ATOM
+        return ATOM if finite_decimal(node.q.denominator) else PRODUCT
     if isinstance(node, Pow):
         return POWER
     return ATOM
-
-
-def _decimal(q: Fraction):
-    """q's finite decimal text (0.25), or None (1/3)."""
-    from ..render.printer import _decimal_text, finite_decimal
-    return _decimal_text(q) if finite_decimal(q.denominator) else None
 
 
 def text(node) -> str:
@@ -430,8 +425,7 @@ def text(node) -> str:
     if isinstance(node, Ref):
         return node.name
     if isinstance(node, Const):
-        q = node.q
-        return str(q.numerator) if q.denominator == 1 else (_decimal(q) or f"{q.numerator}/{q.denominator}")
+        return plain(node.q)
     if isinstance(node, (Add, Sub, Mul, Div)):
         sym = {Add: " + ", Sub: " - ", Mul: "*", Div: "/"}[type(node)]
         p = precedence(node)
