@@ -13,11 +13,12 @@ from fractions import Fraction
 
 import numpy as np
 
-from .. import ops
+from .. import numtext, ops
 from .chain import Chain
 from .entries import Entries, loss_terms
 from .escape import math_text
-from .printer import (ACT_DEFINITION, ACT_DERIVATIVE, ACT_SYMBOL, MIN_SIGNIFICANT, Notation, Printer,
+from ..numtext import MIN_SIGNIFICANT
+from .printer import (ACT_DEFINITION, ACT_DERIVATIVE, ACT_SYMBOL, Notation, Printer,
                       latex_text, loss_formula)
 
 DETAILS = ("matrix", "entries", "chain")
@@ -134,24 +135,11 @@ def _m(tex, display=False):
 
 
 def _param_tex(q) -> str:
-    """A hyperparameter as the file gives it, in math: 0.5, \\frac{1}{3}, 10^{-8}."""
+    """A hyperparameter as the file gives it, in math: 0.05, \\frac{1}{3}, 10^{-8}."""
     q = Fraction(q)
-    if q.denominator == 1:
-        return str(q.numerator)
-    d = q.denominator
-    for f in (2, 5):
-        while d % f == 0:
-            d //= f
-    if d != 1:
-        return r"%s\frac{%d}{%d}" % ("-" if q < 0 else "", abs(q.numerator), q.denominator)
-    k = 0
-    while (q * 10 ** k).denominator != 1:
-        k += 1
-    if k > 4 and abs(q.numerator * 10 ** k // q.denominator) < 10:
-        mant = q.numerator * 10 ** k // q.denominator
-        return ("" if mant == 1 else "-" if mant == -1 else r"%d \cdot " % mant) + "10^{-%d}" % k
-    text = str(abs(q.numerator) * 10 ** k // q.denominator).rjust(k + 1, "0")
-    return ("-" if q < 0 else "") + text[:-k] + "." + text[-k:]
+    if not numtext.finite_decimal(q.denominator):
+        return numtext.latex_fraction(q)
+    return numtext.scientific(q) if q and abs(q) < Fraction(1, 10 ** 4) else numtext.decimal_text(q)
 
 
 def layer_formula(p, n: Notation) -> str:
