@@ -4,13 +4,19 @@ The result is a `Problem`: plain data (Fractions, lists), no numbers mode applie
 """
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .schema import PROBLEM, Num, ProblemError
+
+if TYPE_CHECKING:
+    from .graph.problem import GraphProblem
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -45,11 +51,12 @@ def load_yaml(text: str, source: str = "input"):
         raise ProblemError(source, f"invalid YAML: {e}") from None
 
 
-def read_source(path: str) -> tuple[str, str]:
+def read_source(path: str | os.PathLike[str]) -> tuple[str, str]:
     """The text of a file, or of standard input for '-'."""
     import sys
     if path == "-":
         return sys.stdin.read(), "<stdin>"
+    path = os.fspath(path)
     p = Path(path)
     if not p.exists():
         raise ProblemError(path, "no such file")
@@ -107,7 +114,11 @@ class Problem:
         return [list(range(i, min(i + size, self.m))) for i in range(0, self.m, size)]
 
 
-def parse_problem(raw, overrides: dict | None = None) -> Problem:
+def parse_problem(raw: Mapping[str, Any] | None,
+                  overrides: Mapping[str, Any] | None = None) -> Problem | GraphProblem:
+    """A problem from the mapping a problem file holds (numbers as int, decimal text, "p/q"
+    strings, or Fractions); overrides (numbers=, decimals=, round=, steps=) win over it.
+    Bad input raises ProblemError naming the place."""
     if raw is None:
         raise ProblemError("", "the problem file is empty")
     if not isinstance(raw, dict):
@@ -124,7 +135,9 @@ def parse_problem(raw, overrides: dict | None = None) -> Problem:
     return _build(d)
 
 
-def load_problem(path: str, overrides: dict | None = None) -> Problem:
+def load_problem(path: str | os.PathLike[str],
+                 overrides: Mapping[str, Any] | None = None) -> Problem | GraphProblem:
+    """Read and check a problem file ('-': standard input); see parse_problem."""
     text, source = read_source(path)
     raw = load_yaml(text, source)
     return parse_problem(raw, overrides)
