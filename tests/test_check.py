@@ -345,3 +345,29 @@ def test_updated_parameters_are_judged_on_the_update(tmp_path):
 ])
 def test_update_diagnosis(tmp_path, name, value, expected):
     assert one(tmp_path, name, value) == expected
+
+
+# -- structure -------------------------------------------------------------------------------------
+def test_checker_modules_import_each_other_without_a_cycle():
+    """grade → diagnose → values, never back: each module's relative imports, as a graph."""
+    import ast
+    pkg = Path(__file__).resolve().parent.parent / "tracer" / "check"
+    graph = {}
+    for f in pkg.glob("*.py"):
+        deps = set()
+        for node in ast.walk(ast.parse(f.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                deps |= {node.module} if node.module else {a.name for a in node.names}
+        graph[f.stem] = deps & {p.stem for p in pkg.glob("*.py")}
+    done, active = set(), []
+
+    def visit(m):
+        assert m not in active, " → ".join(active + [m])
+        if m not in done:
+            active.append(m)
+            for d in graph[m]:
+                visit(d)
+            active.pop()
+            done.add(m)
+    for m in graph:
+        visit(m)

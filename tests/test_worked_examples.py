@@ -249,6 +249,74 @@ def test_relu_three_iterations_by_hand():
     np.testing.assert_allclose(fl(t, "A3", 2), [[1.8654]], atol=5e-5, rtol=0)
 
 
+# --- published examples: the numbers as the source prints them ------------------------------
+
+def published(t, name, want, step=0):
+    """`want` as printed (a string per entry): equal to within half a unit of its last digit."""
+    got = fl(t, name, step).ravel()
+    want = np.array(want, dtype=object).ravel()
+    assert len(got) == len(want), name
+    for g, w in zip(got, want):
+        digits = len(w.split(".")[1]) if "." in w else 0
+        assert abs(g - float(w)) <= 0.5 * 10 ** -digits + 1e-12, f"{name}: {g!r} is not {w} as printed"
+
+
+def test_mazur_blog_numbers():
+    """Mazur, "A Step by Step Backpropagation Example": every number the blog gives."""
+    t = trace("mazur_2_2_2")
+    published(t, "Z1", ["0.3775", "0.3925"])
+    published(t, "A1", ["0.593269992", "0.596884378"])
+    assert abs(fl(t, "Z2")[0, 0] - 1.105905967) <= 5e-10                     # net_o1
+    published(t, "A2", ["0.75136507", "0.772928465"])
+    published(t, "J", ["0.298371109"])
+    assert abs(fl(t, "dA2")[0, 0] - 0.74136507) <= 5e-9                      # ∂E/∂out_o1
+    assert abs(fl(t, "dZ2")[0, 0] - 0.74136507 * 0.186815602) <= 1e-9        # ∂E/∂net_o1
+    assert abs(fl(t, "dW2")[0, 0] - 0.082167041) <= 5e-10                    # ∂E/∂w5
+    published(t, "W2_next", [["0.35891648", "0.408666186"], ["0.511301270", "0.561370121"]])
+    assert abs(fl(t, "dA1")[0, 0] - 0.036350306) <= 5e-10                    # ∂E_total/∂out_h1
+    assert abs(fl(t, "dW1")[0, 0] - 0.000438568) <= 5e-10                    # ∂E_total/∂w1
+    published(t, "W1_next", [["0.149780716", "0.19956143"], ["0.24975114", "0.29950229"]])
+    assert ex(t, "b1_next") == [F("0.35")] * 2 and ex(t, "b2_next") == [F("0.6")] * 2   # not updated
+    md = (EXAMPLES / "mazur_2_2_2" / "worksheet.md").read_text(encoding="utf-8")
+    for shown in ("0.298371109", "0.593269992", "0.358916480", "0.149780716"):   # 9 decimals, as the blog
+        assert shown in md
+
+
+def test_hagan_chapter_11_numbers():
+    """Hagan, Neural Network Design ch. 11: the book's values to its 3 significant digits."""
+    t = trace("hagan_1_2_1")
+    published(t, "A1", ["0.321", "0.368"])
+    published(t, "A2", ["0.446"])
+    e = float(F("1.707106781")) - fl(t, "A2").item()
+    assert abs(e - 1.261) <= 5e-4
+    np.testing.assert_allclose(fl(t, "dA2"), -2 * e, rtol=1e-12)        # ∂(e²)/∂a = −2e
+    published(t, "dZ2", ["-2.522"])
+    published(t, "dZ1", ["-0.0495", "0.0997"])
+    published(t, "W2_next", ["0.171", "-0.0772"])
+    published(t, "b2_next", ["0.732"])
+    published(t, "W1_next", ["-0.265", "-0.420"])
+    published(t, "b1_next", ["-0.475", "-0.140"])
+
+
+def test_linear_221_by_hand_and_as_published():
+    """HMKCODE's linear 2-2-1 without biases: exact decimals by hand, and the post's roundings."""
+    t = trace("linear_2_2_1")
+    assert ex(t, "Z1") == q([["0.85", "0.48"]])
+    assert ex(t, "A2") == q([["0.191"]])
+    assert ex(t, "J") == F("0.809") ** 2 / 2
+    assert ex(t, "dZ2") == q([["-0.809"]])
+    g = F("0.05") * F("0.809")
+    assert ex(t, "W2_next") == [[F("0.14") + g * F("0.85"), F("0.15") + g * F("0.48")]]
+    assert ex(t, "W1_next") == [[F("0.11") + g * F("0.14") * 2, F("0.21") + g * F("0.14") * 3],
+                                [F("0.12") + g * F("0.15") * 2, F("0.08") + g * F("0.15") * 3]]
+    assert ex(t, "W1", 1) == ex(t, "W1_next", 0)
+    published(t, "J", ["0.327"])
+    published(t, "W2_next", ["0.17", "0.17"])
+    published(t, "W1_next", [["0.12", "0.23"], ["0.13", "0.10"]])
+    published(t, "A2", ["0.26"], step=1)                       # the prediction after the update
+    assert not any(n.startswith("b") for n in t.steps[0].quantities)
+
+
 # --- every example against PyTorch in float64 ----------------------------------------------
 
 LOSSES = {

@@ -204,7 +204,7 @@ def test_adam_state_in_the_order_a_person_computes_it():
 
 def test_small_constants_are_written_with_a_power_of_ten():
     from fractions import Fraction as F
-    from tracer.render.printer import _scientific
+    from tracer.numtext import scientific as _scientific
     assert [_scientific(q) for q in (F(1, 10 ** 8), F(3, 2 * 10 ** 8), F(-3, 10 ** 5), F(99, 10 ** 6))] == \
         ["10^{-8}", r"1.5 \cdot 10^{-8}", r"-3 \cdot 10^{-5}", r"9.9 \cdot 10^{-5}"]
 

@@ -75,6 +75,7 @@ SUBCOMMANDS = {
     "generate": "tracer.commands.generate:generate",
     "schema": "tracer.commands.schema:schema",
     "from-torch": "tracer.commands.from_torch:from_torch_cmd",
+    "practice": "tracer.commands.practice:practice",
 }
 
 

@@ -9,7 +9,10 @@ from .trace import Trace
 
 
 def trace(problem) -> Trace:
-    """Every quantity of every step of `problem` (a tracer.problem.Problem)."""
+    """Every quantity of every step of `problem` (a tracer.problem.Problem, or a graph's)."""
+    if getattr(problem, "kind", None) == "graph":
+        from .graph.engine import trace_graph
+        return trace_graph(problem)
     F = make_field(problem.numbers, problem.round)
     if problem.numbers == "symbolic":
         from .symbolic import symbolize

@@ -95,6 +95,9 @@ def parse_problem(raw, overrides: dict | None = None) -> Problem:
         raise ProblemError("", "the problem file is empty")
     if not isinstance(raw, dict):
         raise ProblemError("", "a problem file is a mapping of keys (title, data, network, loss, optimizer, ...)")
+    if "graph" in raw:      # a scalar computational graph (problem-format §6): its own reader
+        from .graph.problem import parse_graph_problem
+        return parse_graph_problem(raw, overrides)
     for k, v in (overrides or {}).items():
         if v is not None:
             raw = {**raw, k: v}

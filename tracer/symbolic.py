@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -21,6 +22,7 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
 from .numbers import Field, TooManyDigits
+from .numtext import rounded
 from .schema import Num, ProblemError
 
 # Limits, measured (docs/problem-format.md, section 5): past them a symbolic trace is a wall
@@ -285,18 +287,17 @@ class SymbolicField(Field):
             q = Fraction(int(v.p), int(v.q))
             rel, shown = "=", _rational_text(q, d)
         else:
-            rel, shown = r"\approx", f"{float(v.evalf(30)):.{d}f}"
+            rel, shown = r"\approx", rounded(Decimal(str(v.evalf(40))), d)
         return rf"{text} {rel} {shown}"
 
 
 def _rational_text(q: Fraction, d):
     if q.denominator == 1:
         return str(q.numerator)
-    from .render.printer import _decimal_text, finite_decimal
+    from .numtext import decimal_text, finite_decimal, latex_fraction
     if finite_decimal(q.denominator) and len(str(q.denominator)) <= d + 1:
-        return _decimal_text(q)
-    sign = "-" if q < 0 else ""
-    return r"%s\frac{%d}{%d}" % (sign, abs(q.numerator), q.denominator)
+        return decimal_text(q)
+    return latex_fraction(q)
 
 
 # -- the worksheet's local view -----------------------------------------------------------------

@@ -24,12 +24,7 @@ class TorchError(ProblemError):
     """A PyTorch object trace-net cannot represent, named."""
 
 
-def _num(v) -> str:
-    """A float as the shortest decimal that reads back as the same float64."""
-    f = float(v)
-    if f == int(f) and abs(f) < 2**53:
-        return str(int(f))
-    return repr(f)
+from .numtext import plain, shortest as _num
 
 
 def _rows(t):
@@ -182,25 +177,11 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_num(dumper, n):
-    text = getattr(n, "text", None) or _fraction_text(Fraction(n))
+    text = getattr(n, "text", None) or plain(n)
     tag = dumper.resolve(yaml.ScalarNode, text, (True, False))
     if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
         return dumper.represent_scalar(tag, text)
     return dumper.represent_str(text)      # fractions and 1e-8: strings trace-net reads as numbers
-
-
-def _fraction_text(q: Fraction) -> str:
-    """1/4 as 0.25 (a decimal reads better), 1/3 as "1/3"."""
-    d = q.denominator
-    for f in (2, 5):
-        while d % f == 0:
-            d //= f
-    if d != 1:
-        return str(q)
-    from decimal import Decimal, localcontext
-    with localcontext() as ctx:
-        ctx.prec = 100
-        return format(Decimal(q.numerator) / Decimal(q.denominator), "f")
 
 
 _Dumper.add_representer(Num, _represent_num)

@@ -13,9 +13,8 @@ from fractions import Fraction
 import numpy as np
 
 from .. import ops
-from ..ops import Ctx
-from .grade import fracs
 from .rule import text_decimals
+from .values import evaluate, fracs
 
 OURS = " (compared with what your own earlier answers give)"
 
@@ -53,7 +52,7 @@ def _plural(word, items):
 
 class Diagnoser:
     def __init__(self, trace, student, rule):
-        self.trace, self.student, self.rule, self.F = trace, student, rule, trace.field
+        self.trace, self.student, self.rule = trace, student, rule
         self.problem = trace.problem
 
     # -- entry point ---------------------------------------------------------------------------
@@ -74,7 +73,7 @@ class Diagnoser:
 
     def _explain(self, key, q, G, nums):
         refs = self._references(key, q)
-        prior = self.student._prior(key[0], q)
+        prior = self.student.prior(key[0], q)
         if q.kind == "param" and prior in self.student.given:
             return (f"not the {prior[1]} you wrote in step {prior[0]}: miscopied when carried over "
                     "to the next step")
@@ -184,10 +183,10 @@ class Diagnoser:
 
     def _alternatives(self, key, q, G, R, env, ru):
         for words, expr in self._variants(key, q):
-            try:
-                V = fracs(self.trace, self.F.finalize(expr.eval(Ctx(env, self.F))))
-            except (ArithmeticError, ValueError, TypeError, KeyError):
+            v = evaluate(self.trace, expr, env)
+            if v is None:
                 continue
+            V = fracs(self.trace, v)
             if V.shape == G.shape and not ru.matches(V, R) and ru.matches(G, V):
                 return words
         return None if ru.coarse else self._copied(key, G, R, env, ru)

@@ -139,10 +139,5 @@ def _frac(v, place) -> Fraction:
 
 def _show(q: Fraction) -> str:
     """A tolerance as a person writes it: 0.01, 0.0001, 0.00000001, 1/3."""
-    q = Fraction(q)
-    if q == 0:
-        return "0"
-    from ..render.printer import _decimal_text, finite_decimal
-    if not finite_decimal(q.denominator):
-        return f"{q.numerator}/{q.denominator}"
-    return _decimal_text(q)
+    from ..numtext import plain
+    return plain(q)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 
+from ..numtext import plain
 from ..schema import (Bool, Enum, Field, Integer, ListOf, Mapping, Num, Number, ProblemError,
                       Spec, join)
 
@@ -129,10 +129,7 @@ def number(q: Fraction):
     q = Fraction(q)
     if q.denominator == 1:
         return int(q)
-    k = next((k for k in range(31) if (10**k) % q.denominator == 0), None)
-    if k is not None:      # a terminating decimal: written with exactly k decimals
-        return Num(q, format(Decimal(q.numerator * (10**k // q.denominator)).scaleb(-k), "f"))
-    return Num(q, f"{q.numerator}/{q.denominator}")
+    return Num(q, plain(q))
 
 
 def _plain(v):

@@ -17,7 +17,8 @@ from .. import ops
 from .chain import Chain
 from .entries import Entries, loss_terms
 from .escape import math_text
-from .printer import (ACT_DEFINITION, ACT_DERIVATIVE, ACT_SYMBOL, MIN_SIGNIFICANT, Notation, Printer,
+from ..numtext import MIN_SIGNIFICANT
+from .printer import (ACT_DEFINITION, ACT_DERIVATIVE, ACT_SYMBOL, Notation, Printer,
                       latex_text, loss_formula)
 
 DETAILS = ("matrix", "entries", "chain")

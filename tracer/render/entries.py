@@ -12,7 +12,8 @@ from fractions import Fraction
 import numpy as np
 
 from .. import ops
-from .printer import Printer, const_text, needs_paren
+from ..numtext import latex_exact as const_text
+from .printer import Printer, needs_paren
 
 MAX_TERMS = 12     # longer sums show their first and last terms around \cdots
 

@@ -14,6 +14,8 @@ from fractions import Fraction
 import numpy as np
 
 from .. import ops
+from ..numbers import Real
+from ..numtext import decimal_text, is_pow10, latex_exact, latex_fraction, rounded, short_decimal
 from .escape import latex_escape, math_text
 
 GREEK_DELTA = {"Delta": r"\Delta", "delta": r"\delta"}
@@ -141,10 +143,10 @@ class Printer:
             out = Shown(self.trace.field.latex(v, self.decimals))
         elif f == 0:          # e.g. an irrational times ReLU's exact 0: zero, not 0.0000
             out = Shown("0")
-        elif self.trace.field.name == "float" and _short(f, self.decimals) is not None:
-            out = Shown(_short(f, self.decimals))     # the float is exactly this decimal
+        elif self.trace.field.name == "float" and short_decimal(f, self.decimals) is not None:
+            out = Shown(short_decimal(f, self.decimals))     # the float is exactly this decimal
         else:
-            out = Shown(self.decimal(f))
+            out = Shown(self.decimal(_precise(v, f)))
             out.rounded = True
         if out.rounded:
             self._rounded = True
@@ -189,25 +191,14 @@ class Printer:
         if q.denominator == 1:
             return str(q.numerator)
         if _terminates(q, self.decimals):
-            return _decimal_text(q)
+            return decimal_text(q)
         if _frac_too_big(q):
-            return self.decimal(float(q))
-        sign = "-" if q < 0 else ""
-        return r"%s\frac{%d}{%d}" % (sign, abs(q.numerator), q.denominator)
+            return self.decimal(q)
+        return latex_fraction(q)
 
-    def decimal(self, f: float) -> str:
-        s = f"{f:.{self.decimals}f}"
-        if f != 0 and abs(f) < 10.0 ** (MIN_SIGNIFICANT - 1 - self.decimals):
-            # fewer than three significant digits would show (0.000175 as 0.0002, Adam's
-            # v = 0.0010315 as 0.0010): write three, as seed 002 writes its small gradients
-            e = math.floor(math.log10(abs(f)))
-            if e >= -6:
-                return f"{f:.{MIN_SIGNIFICANT - 1 - e}f}"
-            mant, _, exp = f"{f:.{MIN_SIGNIFICANT - 1}e}".partition("e")
-            return r"%s \cdot 10^{%d}" % (mant, int(exp))
-        if float(s) == 0:
-            return s.lstrip("-")
-        return s
+    def decimal(self, x) -> str:
+        """x (a Fraction, Decimal or float) rounded for display (numtext.rounded)."""
+        return rounded(x, self.decimals)
 
     def operand(self, v) -> str:
         """A number inside an expanded sum or product: negatives in parentheses."""
@@ -242,7 +233,7 @@ class Printer:
         if any(q is None for q in qs):
             return None, None
         d = math.lcm(*[q.denominator for q in qs])
-        if d == 1 or _is_pow10(d):
+        if d == 1 or is_pow10(d):
             return None, None
         if self.prefer_den and self.prefer_den % d == 0:
             # the backward pass carries the loss's 1/m: the report factors ¼ out of every
@@ -278,7 +269,7 @@ class Printer:
     def _decimal_cell(self, v):
         out = self.number(v)
         if r"\frac" in out:
-            out = Shown(self.decimal(float(self.trace.entry(v)[0])))
+            out = Shown(self.decimal(self.trace.entry(v)[0]))
             out.rounded = self._rounded = True
         return out
 
@@ -315,12 +306,7 @@ class Printer:
         return self._val(node, parts, factor=node.name not in self.givens)
 
     def _print_Const(self, node, parts):
-        q = node.q
-        if q and abs(q) < Fraction(1, 10 ** 4) and finite_decimal(q.denominator):
-            return _scientific(q)       # Adam's ε: 10^{-8}, not 0.00000001
-        if q.denominator == 1 or _is_pow10(q.denominator):
-            return _decimal_text(q)
-        return r"%s\frac{%d}{%d}" % ("-" if q < 0 else "", abs(q.numerator), q.denominator)
+        return latex_exact(node.q)       # Adam's ε: 10^{-8}, not 0.00000001
 
     def _print_MatMul(self, node, parts):
         a, b = node.args
@@ -441,27 +427,8 @@ class Printer:
         return s
 
 
-def finite_decimal(d: int) -> bool:
-    """Whether 1/d is a finite decimal (d has no prime factor but 2 and 5)."""
-    for p in (2, 5):
-        while d % p == 0:
-            d //= p
-    return d == 1
 
 
-def _scientific(q: Fraction) -> str:
-    """A small finite decimal as mantissa · 10^e: 1/10⁸ → 10^{-8}, 3/(2·10⁸) → 1.5 \\cdot 10^{-8}."""
-    text = _decimal_text(abs(q))                       # 0.000000015
-    digits = text.replace(".", "").lstrip("0")         # 15
-    exponent = -(len(text.split(".")[1]) - len(digits)) - 1
-    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-    sign = "-" if q < 0 else ""
-    if mantissa == "1":
-        return "%s10^{%d}" % (sign, exponent)
-    return r"%s%s \cdot 10^{%d}" % (sign, mantissa, exponent)
-
-
-MIN_SIGNIFICANT = 3     # a rounded value shows at least this many significant digits
 
 
 ACT_SYMBOL = {"identity": r"\mathrm{id}", "relu": r"\mathrm{ReLU}", "leaky_relu": r"\mathrm{LReLU}",
@@ -515,46 +482,21 @@ def needs_paren(base: str) -> bool:
     return "^" in base or base.startswith((r"\frac", "-")) or r"\cdot" in base
 
 
-def const_text(q: Fraction) -> str:
-    """A constant of a formula (1/8, 0.5) as LaTeX."""
-    q = Fraction(q)
-    if q.denominator == 1 or _is_pow10(q.denominator):
-        return _decimal_text(q)
-    return r"%s\frac{%d}{%d}" % ("-" if q < 0 else "", abs(q.numerator), q.denominator)
+
+
+
+
+
+
+
+
+def _precise(v, f):
+    """The value a rounded display reads: an exact field's 60 digits, else the float."""
+    return v.decimal() if isinstance(v, Real) else f
 
 
 def _terminates(q: Fraction, digits: int) -> bool:
     return (q * 10 ** digits).denominator == 1
-
-
-def _short(f: float, digits: int):
-    """The float's shortest decimal when it has at most `digits` decimals, else None."""
-    if not math.isfinite(f):
-        return None
-    r = repr(float(f))
-    if "e" in r or "E" in r:
-        return None
-    whole, _, frac = r.partition(".")
-    if frac == "0":
-        return str(int(float(f)))
-    return r if len(frac) <= digits else None
-
-
-def _decimal_text(q: Fraction) -> str:
-    d = q.denominator
-    k = 0
-    while (q * 10 ** k).denominator != 1:
-        k += 1
-    n = abs(q.numerator * 10 ** k // d)
-    s = str(n).rjust(k + 1, "0")
-    s = s[:-k] + "." + s[-k:] if k else s
-    return ("-" if q < 0 else "") + s
-
-
-def _is_pow10(d: int) -> bool:
-    while d % 10 == 0:
-        d //= 10
-    return d == 1
 
 
 def _frac_too_big(q: Fraction) -> bool:
