@@ -160,15 +160,6 @@ class DefaultGroup(click.Group):
             args = ["trace"] + list(args)
         return super().parse_args(ctx, args)
 
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except OSError as e:
-            import errno
-            if e.errno == errno.EPIPE:      # `trace-net ... | head`: click ends it quietly
-                raise
-            raise InputError(os_error_message(e)) from None
-
     def shell_complete(self, ctx, incomplete):
         # the first word is a subcommand or a problem file: offer both
         from click.shell_completion import CompletionItem
@@ -184,7 +175,13 @@ class DefaultGroup(click.Group):
 
     def invoke(self, ctx):
         with terminal_safe_errors():
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except OSError as e:
+                import errno
+                if e.errno == errno.EPIPE:      # `trace-net ... | head`: click ends it quietly
+                    raise
+                raise InputError(os_error_message(e)) from None
 
 
 @contextlib.contextmanager
