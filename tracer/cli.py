@@ -160,19 +160,6 @@ class DefaultGroup(click.Group):
             args = ["trace"] + list(args)
         return super().parse_args(ctx, args)
 
-    def shell_complete(self, ctx, incomplete):
-        # the first word is a subcommand or a problem file: offer both
-        from click.shell_completion import CompletionItem
-        return super().shell_complete(ctx, incomplete) + [CompletionItem(incomplete, type="file")]
-
-    def format_usage(self, ctx, formatter):
-        formatter.write_usage("trace-net", "PROBLEM.yaml [OPTIONS] | COMMAND [ARGS]...")
-
-    # Every message of every command passes here on its way to the terminal (messages.py).
-    def make_context(self, *args, **kwargs):
-        with terminal_safe_errors():
-            return super().make_context(*args, **kwargs)
-
     def invoke(self, ctx):
         with terminal_safe_errors():
             try:
@@ -182,6 +169,20 @@ class DefaultGroup(click.Group):
                 if e.errno == errno.EPIPE:      # `trace-net ... | head`: click ends it quietly
                     raise
                 raise InputError(os_error_message(e)) from None
+
+    def shell_complete(self, ctx, incomplete):
+        # the first word is a subcommand or a problem file: offer both
+        from click.shell_completion import CompletionItem
+        return super().shell_complete(ctx, incomplete) + [CompletionItem(incomplete, type="file")]
+
+    def format_usage(self, ctx, formatter):
+        formatter.write_usage("trace-net", "PROBLEM.yaml [OPTIONS] | COMMAND [ARGS]...")
+
+    # Every message of every command passes here (and through invoke) on its way to the
+    # terminal: messages.terminal_safe.
+    def make_context(self, *args, **kwargs):
+        with terminal_safe_errors():
+            return super().make_context(*args, **kwargs)
 
 
 @contextlib.contextmanager
