@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-pytest.importorskip("flask")
+pytest.importorskip("flask", reason="flask not installed (pip install -e '.[test]' installs it)")
 
 from tracer.cli import main  # noqa: E402
 from tracer.practice import catalog  # noqa: E402
@@ -79,7 +79,7 @@ def test_a_problem_page_has_an_input_per_entry_laid_out_as_the_matrix(client):
     assert html.count('class="card"') == 17
     assert 'data-key="0:W1"' not in html and 'data-key="0:A0"' not in html
     # the problem: its conventions, data and given matrices, the vendored KaTeX
-    assert "samples as columns" in html and "learning rate η = 0.5" in html
+    assert "samples as columns" in html and r'learning rate <span class="m">\eta = 0.5</span>' in html
     assert r"W^{[1]} &amp;= \begin{bmatrix} 0.2 &amp; 0.4 \\ 0.3 &amp; 0.5 \end{bmatrix}" in html
     assert '"static/katex/katex.min.js"' not in html and '"../static/katex/katex.min.js"' in html
 
@@ -389,3 +389,13 @@ def test_the_command_refuses_what_is_not_a_problem(tmp_path, fake_server):
     r = CliRunner().invoke(main, ["practice", str(SEED)])
     assert r.exit_code == 2 and r.output.count("\n") == 1
     assert fake_server.calls == []
+
+
+def test_a_later_step_asks_for_its_starting_parameters(client):
+    """As the blank worksheet does: step 1 starts from the student's own W_next (seed 004
+    miscopies b2 there), step 0's parameters are given."""
+    html = client.get("/p/relu_three_iterations").get_data(as_text=True)
+    assert 'data-key="1:W1"' in html and 'data-key="2:b3"' in html and 'data-key="0:W1"' not in html
+    body = {"steps": [{}, {"b2": ["-0.335", "-0.335"]}]}
+    r = client.post("/p/relu_three_iterations/check", json=body).get_json()
+    assert r["results"][0]["name"] == "b2" and r["results"][0]["status"] == "wrong"

@@ -68,14 +68,17 @@ class Recorder:
             self.steps[-1].quantities[name] = Quantity(name, value, kind, layer=layer)
         return value
 
+    def too_large(self, name, e: TooManyDigits) -> ProblemError:
+        """The refusal when quantity `name` outgrew the limits (a graph's recorder names its node)."""
+        advice = getattr(e, "advice", "use --numbers float, --round K, or fewer steps")
+        return ProblemError("numbers", f"step {self.index}, {name}: {e}" + (f"; {advice}" if advice else ""))
+
     def compute(self, name, expr: Node, kind, layer=None):
         parts = {} if self.keep else None
         try:
             value = self.F.finalize(expr.eval(Ctx(self.env, self.F, parts)))
         except TooManyDigits as e:
-            advice = getattr(e, "advice", "use --numbers float, --round K, or fewer steps")
-            raise ProblemError("numbers", f"step {self.index}, {name}: {e}"
-                               + (f"; {advice}" if advice else "")) from None
+            raise self.too_large(name, e) from None
         self.env[name] = value
         if self.keep:
             self.steps[-1].quantities[name] = Quantity(name, value, kind, expr, parts, layer)

@@ -94,13 +94,18 @@ def answers_yaml(trace, header: str = "") -> str:
 PACKAGE_LINES = ("\\usepackage", "\\usetikzlibrary")
 # article's \maketitle disables itself, \@maketitle, \title, \date, ... after one use: keep the
 # originals and put them back before each sheet's title block
-_TITLE_CS = ("maketitle", "@maketitle", "title", "date", "author", "thanks", "and")
+_TITLE_CS = ("maketitle", "@maketitle", "title", "date", "author", "thanks", "and", "@author", "@thanks")
 SAVE_TITLE = "\\makeatletter\n" + "\n".join(f"\\let\\tracenet@{c}\\{c}" for c in _TITLE_CS) + "\n\\makeatother"
 RESTORE_TITLE = "\\makeatletter" + "".join(f"\\let\\{c}\\tracenet@{c}" for c in _TITLE_CS) + "\\makeatother"
 
 
-def combine(docs: list[str], fmt: str) -> str:
-    """Several worksheets as one document: LaTeX with one preamble, Markdown one after another."""
+PART_MARK = "trace-net part {} starts after page "
+
+
+def combine(docs: list[str], fmt: str, marks: bool = False) -> str:
+    """Several worksheets as one document: LaTeX with one preamble, Markdown one after another.
+    With `marks`, each LaTeX sheet writes `trace-net part K starts after page P` into the log
+    (P pages shipped before it), so that the PDF can be split back into the sheets."""
     if fmt == "markdown":
         return "\n\n---\n\n".join(d.rstrip("\n") for d in docs) + "\n"
     heads, bodies = [], []
@@ -117,9 +122,10 @@ def combine(docs: list[str], fmt: str) -> str:
     packages = [line for h in heads for line in h if line.lstrip().startswith(PACKAGE_LINES)]
     preamble = list(dict.fromkeys(common + [p for p in packages if p not in common]))
     parts = []
-    for head, body in zip(heads, bodies):
+    for k, (head, body) in enumerate(zip(heads, bodies)):
         own = [line for line in head if line not in preamble and not line.lstrip().startswith(
             PACKAGE_LINES + ("\\documentclass",))]
-        parts.append("\n".join(["\\clearpage", "\\setcounter{page}{1}", RESTORE_TITLE, *own, body]))
+        mark = ["\\typeout{" + PART_MARK.format(k) + "\\the\\ReadonlyShipoutCounter}"] if marks else []
+        parts.append("\n".join(["\\clearpage", *mark, "\\setcounter{page}{1}", RESTORE_TITLE, *own, body]))
     return ("\n".join(preamble) + "\n" + SAVE_TITLE + "\n\\begin{document}\n" + "\n\n".join(parts)
             + "\n\\end{document}\n")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass
+from typing import Iterator
 
 from ..engine import trace as run_trace
 from ..problem import parse_problem
@@ -43,7 +44,9 @@ def draw_variant(template: Template, seed: int, k: int, taken=frozenset()) -> Va
     rng = rng_for(seed, k)
     rejected = Counter()
     example = {}
-    for n in range(1, template.settings["attempts"] + 1):
+    # without a random spec every draw is the same problem: one is enough to judge it
+    attempts = template.settings["attempts"] if template.specs else 1
+    for n in range(1, attempts + 1):
         drawn = template.draw(rng)
         key = problem_yaml(drawn)
         if key in taken:
@@ -66,23 +69,38 @@ def draw_variant(template: Template, seed: int, k: int, taken=frozenset()) -> Va
             return Variant(k, raw, key, prob, tr, n)
         rejected[bad.rule] += 1
         example.setdefault(bad.rule, str(bad))
+    if not template.specs:
+        rule = next(iter(rejected))
+        raise TemplateError(template.source, f"the template has no random spec, so its one problem is the "
+                            f"only draw, and the {rule} rule rejects it ({example.get(rule, rule)}); "
+                            "relax the rule in the template's generate: block")
     worst = ", ".join(f"{rule} {c}×" + (f" (e.g. {example[rule]})" if rule in example else "")
                       for rule, c in rejected.most_common())
     raise TemplateError(template.source, f"no nice draw for variant {k} in {n} attempts; rejected by: "
                         f"{worst}. Widen the ranges, or relax the rule in the template's generate: block")
 
 
-def generate(template: Template, count: int, seed: int, progress=None) -> list[Variant]:
-    """Variants 1..count, each nice, all different when generate.distinct is set."""
+def check_count(template: Template, count: int):
+    """Refuse, before any drawing, a count the template cannot give."""
+    if not template.specs and count > 1:
+        raise TemplateError(template.source, f"asks for {count} variants, but the template has no random "
+                            "spec: it is one problem (give a number a spec such as {random: [-1, 1]})")
     if template.settings["distinct"] and count > template.variety():
         raise TemplateError(template.source, f"asks for {count} different variants, but the template's "
                             f"random specs allow only {template.variety()}")
-    out, taken = [], set()
-    for k in range(1, count + 1):
-        v = draw_variant(template, seed, k, frozenset(taken) if template.settings["distinct"] else frozenset())
-        taken.add(v.key)
-        out.append(v)
-        if progress:
-            progress(v)
-    return out
 
+
+def iter_variants(template: Template, count: int, seed: int) -> Iterator[Variant]:
+    """Variants 1..count, one at a time, each nice, all different when generate.distinct is set."""
+    check_count(template, count)
+    distinct = template.settings["distinct"]
+    taken: set[str] = set()
+    for k in range(1, count + 1):
+        v = draw_variant(template, seed, k, taken if distinct else frozenset())
+        taken.add(v.key)
+        yield v
+
+
+def generate(template: Template, count: int, seed: int) -> list[Variant]:
+    """Variants 1..count as a list (iter_variants one at a time)."""
+    return list(iter_variants(template, count, seed))
