@@ -18,7 +18,7 @@ from ..messages import terminal_safe
 from ..numtext import plain, rounded, unicode_power
 from .printer import Printer, Shown
 
-WIDTH = 100          # a formula longer than this goes on a line of its own
+WIDTH = 100          # the title's underline at most
 BLANK = "____"       # a box to write in, on the blank sheet
 
 SECTIONS = {"forward": "Forward pass", "loss": "Loss", "backward": "Backward pass",
