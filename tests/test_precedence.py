@@ -19,8 +19,8 @@ from tracer.problem import parse_problem
 from tracer.render.notation import Notation, Sym
 from tracer.render.printer import Printer
 
-parse_latex = pytest.importorskip("sympy.parsing.latex").parse_latex
-pytest.importorskip("antlr4", reason="sympy's LaTeX parser needs antlr4-python3-runtime==4.11")
+pytest.importorskip("antlr4", reason="sympy's LaTeX parser needs it: pip install 'antlr4-python3-runtime==4.11'")
+from sympy.parsing.latex import parse_latex  # noqa: E402
 
 OR = {"data": {"x": [[0, 0], [1, 1]], "y": [[0], [1]]},
       "network": [{"linear": {"W": [[0.2, 0.4]], "b": [0.3]}}, "sigmoid"],
