@@ -40,6 +40,8 @@ class GraphProblem:
     output: str
     steps: int = 1          # one forward and one backward pass
     kind = "graph"          # what tracer.engine.trace dispatches on
+    layout = "columns"      # read by the worksheet Printer (a graph has no samples, no bias)
+    bias = "separate"
     notation: dict = field(default_factory=dict)
 
     @property

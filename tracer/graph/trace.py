@@ -50,7 +50,5 @@ class GraphTrace(Trace):
                           "  }}", " ]", "}"]) + "\n"
 
     def render(self, fmt="markdown", **options) -> str:
-        if fmt == "json":
-            return self.to_json()
-        from ..schema import ProblemError
-        raise ProblemError("--format", f"{fmt}: a graph's worksheet is not written yet; use --format json")
+        from .render import render
+        return render(self, fmt, **options)
