@@ -145,3 +145,24 @@ def gate(e):
     if isinstance(e, Call) and all(simple(a) for a in e.args):
         return _GATES[e.name]
     return None
+
+
+def symbol(problem, name: str) -> str:
+    """A quantity's symbol: a value by its name, d<name> as ∂f/∂name, d<n>_d<o> as ∂n/∂o."""
+    if name in problem.inputs or name in {n.name for n in problem.nodes}:
+        return tex_name(name)
+    for nd in problem.nodes:
+        for o in nd.refs():
+            if name == f"d{nd.name}_d{o}":
+                return partial(nd.name, o)
+    return partial(problem.output, name[1:])
+
+
+def notation(problem):
+    """The worksheet Notation, writing a graph's quantity names (for the check report)."""
+    from ..render.printer import Notation
+
+    class GraphNotation(Notation):
+        def symbol(self, name):
+            return symbol(problem, name)
+    return GraphNotation()

@@ -17,6 +17,12 @@ class GraphTrace(Trace):
     def quantities(self) -> dict:
         return self.steps[0].quantities
 
+    @property
+    def notation(self):
+        """How a report writes this trace's quantity names (∂f/∂x for dx)."""
+        from .latex import notation
+        return notation(self.problem)
+
     def branches(self, name) -> list[tuple[str, str]]:
         """[(upstream gradient, local derivative)] whose products sum to d<name>."""
         return [(grad(c), local(c, name)) for c in self.structure.branches(name)]
