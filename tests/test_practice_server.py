@@ -415,3 +415,23 @@ def test_the_readme_command_starts_it_on_the_worked_examples(fake_server, monkey
     app = fake_server.calls[0][3]
     assert app.test_client().get("/p/or_gate").status_code == 200
     assert (ROOT / "docs" / "practice.png").stat().st_size > 20_000       # the screenshot it shows
+
+
+def test_a_wheel_carries_every_static_file():
+    """pyproject's package-data for tracer.practice covers every file the server serves
+    (KaTeX, its fonts and licence, the page's script and style)."""
+    import fnmatch
+    tomllib = pytest.importorskip("tomllib", reason="Python 3.11+ reads pyproject.toml (tomllib)")
+    conf = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert "tracer.practice" in conf["packages"]
+    globs = conf["package-data"]["tracer.practice"]
+    from tracer.practice.app import STATIC, static_files
+    served = static_files()
+    assert {"katex/katex.min.js", "katex/katex.min.css", "katex/LICENSE.txt", "practice.js",
+            "practice.css"} <= set(served)
+    def covers(glob, path):        # setuptools' globs: '*' stays within one folder
+        g, p = glob.split("/"), path.split("/")
+        return len(g) == len(p) and all(fnmatch.fnmatchcase(b, a) for a, b in zip(g, p))
+    for rel in served:
+        assert any(covers(g, f"static/{rel}") for g in globs), rel
+    assert len(list((STATIC / "katex" / "fonts").glob("*.woff2"))) == 20

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..numtext import decimals_of, plain, rounded_plain, short_decimal
+from ..numtext import decimals_of, plain, rounded, short_decimal, unicode_power
 from ..render import Tex
 from ..render.printer import Printer
 from .expr import Add, Call, Const, Mul, Ref, _scalar
@@ -238,19 +238,19 @@ def plain_number(trace, v, decimals) -> str:
         if v.is_Rational:
             from fractions import Fraction
             q = Fraction(int(v.p), int(v.q))
-            return plain(q) if (decimals_of(q) or 0) <= decimals else rounded_plain(q, decimals)
-        return rounded_plain(float(v.evalf(30)), decimals)
+            return plain(q) if (decimals_of(q) or 0) <= decimals else rounded(q, decimals, power=unicode_power)
+        return rounded(float(v.evalf(30)), decimals, power=unicode_power)
     q, f, _ = trace.entry(v)
     if q is not None:
         k = decimals_of(q)
         if k is not None and k <= decimals:
             return plain(q)
-        return rounded_plain(q, decimals)
+        return rounded(q, decimals, power=unicode_power)
     if f == 0:
         return "0"
     if F.name == "float" and short_decimal(f, decimals) is not None:
         return short_decimal(f, decimals)
-    return rounded_plain(v.decimal() if hasattr(v, "decimal") else f, decimals)
+    return rounded(v.decimal() if hasattr(v, "decimal") else f, decimals, power=unicode_power)
 
 
 def circuit(trace, pr, blank) -> dict:
