@@ -133,3 +133,26 @@ def test_latex_compiles_with_the_tikz_circuit(opts, tmp_path):
     tex = t.render("latex", **opts)
     assert r"\begin{tikzpicture}" in tex and r"\draw[wire] (h) --" in tex
     assert to_pdf(tex)[:5] == b"%PDF-"
+
+
+def test_text_for_a_terminal():
+    t = example("graph_residual")
+    out = t.render("text")
+    assert "  h = ReLU(u) = 1" in out and "  f = e² = 2.25" in out
+    assert "∂g/∂h = w2 = −1.5;   ∂f/∂h (branch via g): (−3) · (−1.5) = 4.5" in out
+    assert "Σ ∂f/∂h = 4.5 + (−3) = 1.5" in out and "  ∂f/∂x = 0.75" in out
+    blank = t.render("text", blank=True)
+    assert "4.5" not in blank and "____" in blank and "x = 2, w1 = 0.5" in blank
+    neuron = example("graph_sigmoid_neuron").render("text")
+    assert "∂f/∂c = f·(1 − f) ≈ 0.1966;   ∂f/∂c: 1 · 0.1966 ≈ 0.1966" in neuron
+    evil = trace(parse_problem({"title": "a\x1b[2Jb", "graph": {"inputs": {"x": 1}, "nodes": {"f": "x"}}}))
+    assert "\x1b" not in evil.render("text")
+
+
+def test_the_command_writes_text_to_a_terminal_file(tmp_path):
+    from click.testing import CliRunner
+    from tracer.cli import main
+    out = tmp_path / "sheet.txt"
+    r = CliRunner().invoke(main, [str(EXAMPLES / "graph_cs231n" / "problem.yaml"), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "∂f/∂x = −4" in out.read_text()

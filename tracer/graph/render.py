@@ -13,6 +13,9 @@ def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=No
     """max_entries is accepted for the command's sake: a graph has no matrices to elide."""
     if fmt == "json":
         return trace.to_json()
+    if fmt == "text":
+        from .text import render_text
+        return render_text(trace, decimals=decimals, blank=blank)
     doc = build(trace, fmt=fmt, detail=detail, decimals=decimals, blank=blank)
     if fmt == "markdown":
         from .svg import svg
