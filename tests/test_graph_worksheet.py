@@ -156,3 +156,19 @@ def test_the_command_writes_text_to_a_terminal_file(tmp_path):
     r = CliRunner().invoke(main, [str(EXAMPLES / "graph_cs231n" / "problem.yaml"), "-o", str(out)])
     assert r.exit_code == 0, r.output
     assert "∂f/∂x = −4" in out.read_text()
+
+
+def test_a_markdown_file_links_its_circuit_and_a_blank_one_gives_nothing_away(tmp_path):
+    from click.testing import CliRunner
+    from tracer.cli import main
+    problem = str(EXAMPLES / "graph_sigmoid_neuron" / "problem.yaml")
+    for blank in (False, True):
+        out = tmp_path / ("blank.md" if blank else "sheet.md")
+        r = CliRunner().invoke(main, [problem, "-o", str(out)] + (["--blank"] if blank else []))
+        assert r.exit_code == 0, r.output
+        md = out.read_text()
+        figure = out.with_name(out.stem + "-network.svg")
+        assert f"]({figure.name})" in md and "<svg" not in md
+        svg = ET.fromstring(figure.read_text())
+        assert ("−0.5898" in texts(svg, "#b3261e")) is not blank
+        assert ("0.7311" in texts(svg, "#1a7f37")) is not blank

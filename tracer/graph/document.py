@@ -38,7 +38,7 @@ def build(trace, fmt="markdown", detail="matrix", decimals=None, blank=False) ->
         "title": p.title or "A computational graph",
         "blank": blank, "detail": detail, "symbolic": trace.field.symbolic,
         "facts": _facts(trace, pr.decimals),
-        "output": Tex(tex_name(out)),
+        "output": Tex(tex_name(out)), "output_name": out,
         "inputs": [{"symbol": Tex(tex_name(n)), "value": Tex(pr.number(trace[n]))} for n in p.inputs],
         "circuit": circuit(trace, pr, blank),
         "forward": [w.forward(nd) for nd in p.nodes],

@@ -9,8 +9,11 @@ WIDTH = 16.0         # cm the circuit may take before LaTeX scales it down
 TABLE_ROWS = 24      # LaTeX tables are cut into parts of this many rows (a page each at most)
 
 
-def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=None, blank=False) -> str:
-    """max_entries is accepted for the command's sake: a graph has no matrices to elide."""
+def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=None, blank=False,
+           figure=None) -> str:
+    """max_entries is accepted for the command's sake: a graph has no matrices to elide.
+    figure: the Markdown links the circuit as this file (render_figure writes it), else the
+    SVG stands inline."""
     if fmt == "json":
         return trace.to_json()
     if fmt == "text":
@@ -20,6 +23,7 @@ def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=No
     if fmt == "markdown":
         from .svg import svg
         doc["svg"] = Tex(svg(doc["circuit"]))
+        doc["figure_file"] = figure
     cols = doc["circuit"]["cols"]
     # cm per column (less for a long graph, so that its labels stay legible), per row
     doc["tikz"] = {"dx": round(max(2.2, min(3.2, WIDTH / (cols - 1 + 0.5))), 2), "dy": 1.5, "out": 0.5}
@@ -31,3 +35,11 @@ def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=No
 
 def _parts(rows):
     return [rows[i:i + TABLE_ROWS] for i in range(0, len(rows), TABLE_ROWS)]
+
+
+def render_figure(trace, blank=False) -> str:
+    """The circuit alone, as an SVG file (beside a Markdown worksheet written to a file)."""
+    from ..render.printer import Printer
+    from .document import circuit
+    from .svg import svg
+    return svg(circuit(trace, Printer(trace, blank=blank), blank)) + "\n"
