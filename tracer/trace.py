@@ -118,7 +118,7 @@ class Trace:
 
     # display -------------------------------------------------------------------------------
     def render(self, fmt: str = "markdown", *, detail: str = "matrix", max_entries: int | None = None,
-               decimals: int | None = None, blank: bool = False) -> str:
+               decimals: int | None = None, blank: bool = False, **options: Any) -> str:
         """The worksheet as text, what `trace-net PROBLEM --format FMT` writes.
 
         fmt: "markdown" (GitHub, Jupyter), "latex" (a standalone document; to_pdf() compiles
@@ -127,7 +127,9 @@ class Trace:
         and result), "entries" (also every entry written out) or "chain" (the chain rule for
         every weight); Markdown and LaTeX only.  max_entries: matrices with more entries are
         elided (default 64, 0 never).  decimals: digits shown for inexact values (default: the
-        problem's).  blank: the problem sheet, an empty box for every computed entry."""
+        problem's).  blank: the problem sheet, an empty box for every computed entry.  Other
+        options go to the renderer (tracer.render.render: figure=NAME, the Markdown links the
+        network figure)."""
         fmt = {"md": "markdown", "tex": "latex"}.get(fmt, fmt)
         if fmt == "pdf":
             raise ValueError("render('pdf'): a PDF is bytes, not text; use trace.to_pdf() "
@@ -136,7 +138,8 @@ class Trace:
             raise ValueError(f"render({fmt!r}): unknown format; give one of {', '.join(RENDER_FORMATS)} "
                              "(or to_pdf() for a PDF)")
         from .render import render
-        return render(self, fmt, detail=detail, max_entries=max_entries, decimals=decimals, blank=blank)
+        return render(self, fmt, detail=detail, max_entries=max_entries, decimals=decimals, blank=blank,
+                      **options)
 
     def to_pdf(self, **options: Any) -> bytes:
         """The LaTeX worksheet compiled by pdflatex (render's options); PdfError says how to
