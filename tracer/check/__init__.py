@@ -34,3 +34,8 @@ def check_files(problem_path, answers_path, rtol=None, atol=None, sigfigs=None) 
         from ..graph.check import grade_graph
         return grade_graph(t, answers, rule)
     return grade(t, answers, rule)
+
+
+# tracer.check(problem, answers) grades from Python (tracer/grading.py): this package, callable
+from ..grading import callable_package  # noqa: E402
+callable_package(__name__)
