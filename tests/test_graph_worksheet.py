@@ -172,3 +172,13 @@ def test_a_markdown_file_links_its_circuit_and_a_blank_one_gives_nothing_away(tm
         svg = ET.fromstring(figure.read_text())
         assert ("−0.5898" in texts(svg, "#b3261e")) is not blank
         assert ("0.7311" in texts(svg, "#1a7f37")) is not blank
+
+
+def test_the_python_api_and_notebook_reprs():
+    t = example("graph_residual")
+    assert t.render("md") == t.render("markdown") and t._repr_markdown_() == t.render("markdown")
+    assert "a graph of 30 quantities" in t._repr_html_() and t._repr_latex_() is None
+    with pytest.raises(ValueError):
+        t.render("pdf")
+    with pytest.raises(ValueError):
+        t.part(0)

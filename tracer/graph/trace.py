@@ -57,4 +57,14 @@ class GraphTrace(Trace):
 
     def render(self, fmt="markdown", **options) -> str:
         from .render import render
+        fmt = {"md": "markdown", "tex": "latex"}.get(fmt, fmt)
+        if fmt not in ("markdown", "latex", "text", "json"):
+            raise ValueError(f"render({fmt!r}): give markdown, latex, text or json (to_pdf() for a PDF)")
         return render(self, fmt, **options)
+
+    def part(self, step=None, section=None):
+        raise ValueError("a graph's worksheet is one piece (no steps or sections): display the trace, "
+                         "or render('markdown')")
+
+    def _repr_latex_(self):
+        return None          # Jupyter shows the Markdown (the whole worksheet) or the HTML summary
