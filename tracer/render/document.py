@@ -60,6 +60,23 @@ class Block:
         return out
 
 
+    @property
+    def equations(self):
+        """The rows grouped into equations: a left side and the steps after it (relation, right
+        side, whether that side may be scaled alone).  The LaTeX template flows them."""
+        out = []
+        for left, rel, right, fit in self.rows:
+            if left.strip() or not out:
+                out.append({"left": left, "pieces": []})
+            out[-1]["pieces"].append({"rel": rel, "right": right, "fit": fit})
+        return out
+
+    @property
+    def is_list(self):
+        """A list of one-step equations (givens, entries, updated parameters): set in columns."""
+        return all(len(e["pieces"]) == 1 and e["pieces"][0]["fit"] for e in self.equations)
+
+
 @dataclass
 class Section:
     title: str
@@ -289,8 +306,11 @@ def _shapes(pr, expr, q):
     return pr.shape(q.value)
 
 
-def shape_note(shapes: str) -> str:
-    """The shapes beside a formula, set apart from it."""
+def shape_note(shapes: str, pr=None) -> str:
+    """The shapes beside a formula, set apart from it (LaTeX: \\shapes, which the template
+    sets at the right end of the formula's line)."""
+    if pr is not None and pr.n.text is latex_text:
+        return r"\shapes{" + shapes + "}"
     return r"\qquad \color{gray}{" + shapes + "}"
 
 
@@ -301,7 +321,7 @@ def matrix_lines(pr: Printer, q, step=None):
     sym = n.symbol(q.name)
     expr = q.expr
     general = pr.formula(expr)
-    first = f"{sym} &= {general} {shape_note(_shapes(pr, expr, q))}"
+    first = f"{sym} &= {general} {shape_note(_shapes(pr, expr, q), pr)}"
     if pr.blank:
         return [first, f"&= {pr.matrix(q.value)}"]
     if pr.trace.field.symbolic and step is not None:
@@ -364,7 +384,7 @@ def _givens(pr, step, names, computed=()):
             if q.name == "A0":
                 sym += r" = \tilde{X}" if pr.aug else " = X"
             show = pr if q.kind in computed else _Unblank(pr)
-            lines.append(f"{sym} &= {show.matrix(q.value, factor=False)} {shape_note(pr.shape(q.value))}")
+            lines.append(f"{sym} &= {show.matrix(q.value, factor=False)} {shape_note(pr.shape(q.value), pr)}")
     return lines
 
 
@@ -520,7 +540,7 @@ def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=Non
             pr.mark()
             shown = pr.matrix(value)
             doc["final"].append({"symbol": n.symbol(q.name), "rel": pr.rel(), "value": shown,
-                                 "shape": shape_note(pr.shape(q.value))})
+                                 "shape": shape_note(pr.shape(q.value), pr)})
     return doc
 
 
