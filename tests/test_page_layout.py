@@ -65,7 +65,8 @@ def test_no_page_but_the_last_is_under_60_percent_full(name):
 
 @needs_pdf
 @pytest.mark.parametrize("name,options", [("or_gate", {"detail": "entries"}), ("mfnet_report_000", {"detail": "entries"}),
-                                          ("mazur_2_2_2", {"detail": "chain"}), ("mfnet_report_000", {"blank": True})])
+                                          ("mazur_2_2_2", {"detail": "chain"}), ("mfnet_report_000", {"blank": True}),
+                                          ("tanh_rows", {"blank": True}), ("hagan_1_2_1", {"detail": "entries"})])
 def test_other_details_fill_their_pages_too(tmp_path, name, options):
     ps = pages(pdf_of(tmp_path, name, **options))
     for i, words in enumerate(ps[:-1], 1):
@@ -76,7 +77,8 @@ def test_other_details_fill_their_pages_too(tmp_path, name, options):
 def test_the_final_table_never_stands_alone_on_its_last_page(tmp_path):
     """'Updated parameters' shares its page with the end of the last step, in every example and
     detail measured here (the break goes between earlier lines instead)."""
-    cases = [EXAMPLES / n / "worksheet.pdf" for n in BUDGETS] + [pdf_of(tmp_path, "or_gate", detail="chain")]
+    cases = [EXAMPLES / n / "worksheet.pdf" for n in BUDGETS] + [pdf_of(tmp_path, "or_gate", detail="chain"),
+                                                           pdf_of(tmp_path, "tanh_rows", detail="entries")]
     for pdf in cases:
         last = pages(pdf)[-1]
         heading = [w for w in last if w[4] == "Updated"]
@@ -96,17 +98,50 @@ def _lines(words):
     return lines
 
 
+def _key(line):
+    """What the lines of one list share: their first two words, where they start, their height."""
+    top, bottom, ws = line
+    ws = sorted(ws, key=lambda w: w[0])
+    return tuple(w[4] for w in ws[:2]), round(ws[0][0]), round(bottom - top)
+
+
+def list_gaps(words):
+    """The lines of each list on a page (runs of consecutive printed lines with the same _key):
+    the white space between each line and the next, one list of gaps per list."""
+    runs, prev = [], None
+    for line in _lines(words):
+        if prev and _key(line) == _key(prev):
+            runs[-1].append(line[0] - prev[1])
+        else:
+            runs.append([])
+        prev = line
+    return [r for r in runs if r]
+
+
+def test_list_gaps_sees_a_squeezed_block_boundary():
+    """The measure itself: three lines 5 pt apart, then one 2.4 pt (the old \\moreblock)."""
+    words = [(70, y, 80, y + 20, t) for y, t in ((100, "a"), (125, "a"), (150, "a"), (172.4, "a"))]
+    words += [(85, w[1] + 5, 95, w[1] + 12, "=") for w in words]
+    assert [[round(g, 1) for g in r] for r in list_gaps(words)] == [[5.0, 5.0, 2.4]]
+
+
 @needs_pdf
-def test_a_long_entry_list_breaks_across_pages_and_its_lines_never_touch(tmp_path):
-    """mfnet at entries detail: ∂J/∂Z^[1] etc. are 16-entry lists, cut into blocks of 10 lines
-    for the Markdown; on paper each line of a list is a line of its own (never merged with the
-    next one by touching), and some list runs from one page onto the next."""
+@pytest.mark.parametrize("name,options", [("mfnet_report_000", {"detail": "entries"}), ("or_gate", {"detail": "entries"}),
+                                          ("mazur_2_2_2", {"detail": "chain"}), ("hagan_1_2_1", {"blank": True})])
+def test_the_lines_of_a_list_are_evenly_spaced_and_never_touch(tmp_path, name, options):
+    """A list cut into blocks for the Markdown (∂J/∂Z^[1]'s 16 entries: 10 + 6) is one list on
+    paper: the same white space between every two lines, the cut included, never under 2 pt."""
+    for i, words in enumerate(pages(pdf_of(tmp_path, name, **options)), 1):
+        for gaps in list_gaps(words):
+            assert min(gaps) >= 2, f"{name} {options} page {i}: lines of a list touch: {gaps}"
+            assert max(gaps) - min(gaps) <= 0.5, f"{name} {options} page {i}: uneven list: {gaps}"
+
+
+@needs_pdf
+def test_a_long_entry_list_breaks_across_pages(tmp_path):
+    """mfnet at entries detail: a list runs from the foot of a full page onto the next one
+    (the same kind of line ends one page and starts the next) instead of moving whole."""
     ps = pages(pdf_of(tmp_path, "mfnet_report_000", detail="entries"))
-    starts = 0
-    for words in ps:
-        for top, bottom, ws in _lines(words):
-            assert bottom - top < 60, f"lines run together: {' '.join(w[4] for w in ws)[:120]}"
-        starts += 1
-    # a page that starts with a list line, not a heading: the list broke across the page
-    first_words = [min(ws, key=lambda w: (w[1], w[0]))[4] for ws in ps[1:]]
-    assert any(not re.match(r"^(Step|Forward|Backward|Update|Loss|Given|Data|Updated)", f) for f in first_words)
+    broken = [i for i in range(len(ps) - 1)
+              if _key(_lines(ps[i])[-1]) == _key(_lines(ps[i + 1])[0]) and fill(ps[i]) > 0.9]
+    assert broken, "no list breaks across a page"

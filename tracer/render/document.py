@@ -81,10 +81,14 @@ class Block:
 class Section:
     title: str
     blocks: list = field(default_factory=list)
+    whole: list = field(default_factory=list)     # each add() as one block: LaTeX breaks pages
+    #                                               between any two of its lines by itself
 
     def add(self, lines, heading=""):
-        """Lines as one or more blocks (each one unbreakable box on the page): at most
+        """Lines as one or more blocks (each one display in the Markdown): at most
         BLOCK_LINES lines of the derivation and BLOCK_ROWS rows counting the matrices' rows."""
+        lines = list(lines)
+        self.whole.append(Block(lines, heading))
         chunk, size, rows, left, more = [], 0, 0, "", False
         for line in lines:
             n, r = _breaks(line) + 1, line.count(r"\\") + 1
@@ -523,6 +527,7 @@ def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=Non
     givens = Section("Given matrices")
     givens.add(_givens(pr, first, pr.givens))
     doc["givens"] = givens.blocks
+    doc["givens_whole"] = givens.whole
     for st in trace.steps:
         batch = None
         if p.batch_size is not None and p.batch_size < p.m:
