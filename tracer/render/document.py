@@ -53,14 +53,35 @@ class Block:
         return [str(r) for line in self.lines for r in _rows_of(line)]
 
 
+    @property
+    def equations(self):
+        """The rows grouped into equations: a left side and the steps after it (relation, right
+        side, whether that side may be scaled alone).  The LaTeX template flows them."""
+        out = []
+        for left, rel, right, fit in self.rows:
+            if left.strip() or not out:
+                out.append({"left": left, "pieces": []})
+            out[-1]["pieces"].append({"rel": rel, "right": right, "fit": fit})
+        return out
+
+    @property
+    def is_list(self):
+        """A list of one-step equations (givens, entries, updated parameters): set in columns."""
+        return all(len(e["pieces"]) == 1 and e["pieces"][0]["fit"] for e in self.equations)
+
+
 @dataclass
 class Section:
     title: str
     blocks: list = field(default_factory=list)
+    whole: list = field(default_factory=list)     # each add() as one block: LaTeX breaks pages
+    #                                               between any two of its lines by itself
 
     def add(self, lines, heading=""):
-        """Lines as one or more blocks (each one unbreakable box on the page): at most
-        BLOCK_LINES rows of the derivation and BLOCK_ROWS rows counting the matrices' rows."""
+        """Lines as one or more blocks (each one display in the Markdown): at most
+        BLOCK_LINES lines of the derivation and BLOCK_ROWS rows counting the matrices' rows."""
+        lines = list(lines)
+        self.whole.append(Block(lines, heading))
         chunk, size, rows, left, more = [], 0, 0, "", False
         for line in lines:
             rs = _rows_of(line)
@@ -284,8 +305,11 @@ def _shapes(pr, expr, q):
     return pr.shape(q.value)
 
 
-def shape_note(shapes: str) -> str:
-    """The shapes beside a formula, set apart from it."""
+def shape_note(shapes: str, pr=None) -> str:
+    """The shapes beside a formula, set apart from it (LaTeX: \\shapes, which the template
+    sets at the right end of the formula's line)."""
+    if pr is not None and pr.n.text is latex_text:
+        return r"\shapes{" + shapes + "}"
     return r"\qquad \color{gray}{" + shapes + "}"
 
 
@@ -296,7 +320,7 @@ def matrix_lines(pr: Printer, q, step=None, den=None):
     sym = pr.n.symbol(q.name)
     expr = q.expr
     general = pr.formula(expr)
-    first = Row(sym, "=", Math(f"{general.text} {shape_note(_shapes(pr, expr, q))}"))
+    first = Row(sym, "=", Math(f"{general.text} {shape_note(_shapes(pr, expr, q), pr)}"))
     if pr.blank:
         return [first, Row("", "=", pr.matrix(q.value))]
     if pr.trace.field.symbolic and step is not None:
@@ -356,7 +380,7 @@ def _givens(pr, step, names, computed=()):
             if q.name == "A0":
                 sym += r" = \tilde{X}" if pr.aug else " = X"
             shown = pr.matrix(q.value, factor=False, blank=pr.blank and q.kind in computed)
-            lines.append(Row(sym, "=", Math(f"{shown.text} {shape_note(pr.shape(q.value))}",
+            lines.append(Row(sym, "=", Math(f"{shown.text} {shape_note(pr.shape(q.value), pr)}",
                                             rows=shown.rows)))
     return lines
 
@@ -475,6 +499,7 @@ def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=Non
     section = Section("Given matrices")
     section.add(_givens(pr, first, givens))
     doc["givens"] = section.blocks
+    doc["givens_whole"] = section.whole
     for st in trace.steps:
         batch = None
         if p.batch_size is not None and p.batch_size < p.m:
@@ -491,7 +516,7 @@ def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=Non
                     value = local_formulas(trace, last, q, n.symbol)
             shown = pr.matrix(value)
             doc["final"].append({"symbol": n.symbol(q.name), "rel": pr.rel(shown), "value": shown.text,
-                                 "shape": shape_note(pr.shape(q.value))})
+                                 "shape": shape_note(pr.shape(q.value), pr)})
     return doc
 
 
