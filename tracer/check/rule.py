@@ -15,6 +15,8 @@ import numpy as np
 
 from ..schema import ProblemError, parse_number
 
+LARGEST_TOLERANCE = Fraction(10) ** 300     # beyond it a tolerance has no float (JSON report)
+
 
 def magnitude(r: Fraction) -> int:
     """e with 10^e ≤ |r| < 10^(e+1), for r ≠ 0."""
@@ -102,8 +104,8 @@ class Rule:
 
     def coarser(self, nums, R) -> "Rule | None":
         """The rule at the precision the student wrote (fewer decimals or significant figures
-        than asked), for the diagnosis 'rounded too early'; None when they wrote enough, or so
-        few digits that the largest true entry keeps fewer than two significant ones."""
+        than asked), for the diagnosis 'rounded too early'; None when they wrote enough, or
+        (in significant figures) just one."""
         flat = [n for n in np.asarray(nums, dtype=object).ravel()]
         if all(n == 0 for n in flat):
             return None
@@ -118,7 +120,9 @@ class Rule:
             return Rule(self.rtol, self.atol, k, self.decimals, coarse=f"{k} significant figures")
         ds = [d for d in (text_decimals(n) for n in flat) if d is not None]
         k = max(ds) if ds else None
-        if k is None or Fraction(1, 2 * 10 ** k) <= self.atol or biggest < Fraction(10) ** (1 - k):
+        # small values too (0.001 for 0.00073 is rounded too early, exactly where it bites);
+        # only whole numbers for values below 10 are no decimal rounding (a 0/1 mask)
+        if k is None or Fraction(1, 2 * 10 ** k) <= self.atol or (k == 0 and biggest < 10):
             return None
         # matching at k decimals: within half a unit of the k-th decimal, as rounding leaves it
         return Rule(self.rtol, Fraction(1, 2 * 10 ** k), None, self.decimals,
@@ -144,6 +148,8 @@ def _frac(v, place) -> Fraction:
     q = Fraction(parse_number(v, place))
     if q < 0:
         raise ProblemError(place, f"{v}: a tolerance cannot be negative")
+    if q > LARGEST_TOLERANCE:
+        raise ProblemError(place, f"{v}: too large for a tolerance (at most 1e300)")
     return q
 
 

@@ -10,6 +10,7 @@ Examples:
   trace-net check worked_examples/or_gate/problem.yaml answers.yaml
   trace-net check problem.yaml answers.yaml --format json --sigfigs 3
   trace-net check problem.yaml answers.yaml --format latex -o report.tex
+  trace-net check problem.yaml answers.yaml --format pdf -o report.pdf
 
 \b
 Exit status: 0 every given answer correct, 1 some not, 2 bad input.
@@ -19,8 +20,8 @@ Exit status: 0 every given answer correct, 1 some not, 2 bad input.
 @click.command("check", context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXAMPLES)
 @click.argument("problem", metavar="PROBLEM.yaml")
 @click.argument("answers", metavar="ANSWERS.yaml")
-@click.option("-f", "--format", "fmt", type=click.Choice(["markdown", "latex", "json"]), default="markdown",
-              show_default=True, help="Report format.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["markdown", "latex", "json", "pdf"]), default="markdown",
+              show_default=True, help="Report format (pdf: through pdflatex, needs -o).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (default: standard output).")
 @click.option("--rtol", help="Relative tolerance (default 0.01).")
 @click.option("--atol", help="Absolute tolerance (default 10^-decimals of the problem).")
@@ -31,12 +32,17 @@ def check(problem, answers, fmt, output, rtol, atol, sigfigs):
     from ..check import check_files
     from ..check.report import render
     from ..schema import ProblemError
+    from ..render.pdf import PdfError
     if problem == "-" and answers == "-":
         raise InputError("only one of PROBLEM.yaml and ANSWERS.yaml can be standard input")
+    if fmt == "pdf" and output is None:
+        raise InputError("--format pdf needs -o FILE.pdf")
     try:
         grading = check_files(problem, answers, rtol=rtol, atol=atol, sigfigs=sigfigs)
         text = render(grading, fmt)
     except ProblemError as e:
         raise fail(e) from None
+    except PdfError as e:
+        raise click.ClickException(str(e)) from None
     write_output(text, output)
     click.get_current_context().exit(grading.exit_code)
