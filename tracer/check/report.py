@@ -21,8 +21,6 @@ STATUS_MARK = {"markdown": {"correct": "✓", "carried": "→", "wrong": "✗"},
 _DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
-FORMATS = ("markdown", "latex", "json", "pdf")
-
 
 def render(grading, fmt="markdown") -> str | bytes:
     """The report as text (markdown, latex, json), or as PDF bytes (pdf: the LaTeX report
