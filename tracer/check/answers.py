@@ -38,7 +38,7 @@ class Answers:
     tolerance: dict = field(default_factory=dict)
     n_steps: int = 1
     items: dict = field(default_factory=dict)   # (step, name) -> Answer, after bind()
-    problems: dict = field(default_factory=dict)  # (step, name) or a place -> [messages] so far
+    problems: dict = field(default_factory=dict)  # (step, name) or a place -> [ProblemError] so far
 
     def bind(self, trace):
         """Match every answer to a quantity of the trace: names known, shapes right.  Every
@@ -53,16 +53,18 @@ class Answers:
                 known = [k for k, v in st.quantities.items() if v.kind not in HIDDEN]
                 same = [k for k in known if k.lower() == name.lower()]
                 hint = f" (did you mean '{same[0]}'?)" if same else near_miss(name, known)
-                problems.append(f"{place}: no quantity of that name{hint}")
+                problems.append(ProblemError(place, f"no quantity of that name{hint}"))
             elif value is None:
                 problems.extend(self.problems[(s, name)])
             else:
                 try:
                     self.items[(s, name)] = _shape_to(s, name, value, q.shape, place)
                 except ProblemError as e:
-                    problems.append(str(e))
+                    problems.append(e)
+        if len(problems) == 1:
+            raise problems[0]
         if problems:
-            raise ProblemError("answers", _all(problems))
+            raise ProblemError("answers", _all([str(p) for p in problems]))
 
     def place(self, s, name):
         return f"steps[{s}].{name}" if self.n_steps > 1 or s else str(name)
@@ -113,12 +115,12 @@ def _tolerance(tol, problems) -> dict:
     if tol is None:
         return {}
     if not isinstance(tol, dict):
-        problems["tolerance"] = ["tolerance: a mapping with rtol, atol and/or sigfigs"]
+        problems["tolerance"] = [ProblemError("tolerance", "a mapping with rtol, atol and/or sigfigs")]
         return {}
     for k in tol:
         if k not in TOLERANCE_KEYS:
-            problems.setdefault("tolerance", []).append(
-                f"tolerance.{k}: unknown setting{near_miss(k, TOLERANCE_KEYS)}; use rtol, atol or sigfigs")
+            problems.setdefault("tolerance", []).append(ProblemError(
+                f"tolerance.{k}", f"unknown setting{near_miss(k, TOLERANCE_KEYS)}; use rtol, atol or sigfigs"))
     return {k: v for k, v in tol.items() if k in TOLERANCE_KEYS}
 
 
@@ -127,26 +129,26 @@ def _numbers(v, place, bad):
     some entry is not a number or the nesting is not a matrix."""
     if isinstance(v, list):
         if not v:
-            bad.append(f"{place}: an empty list")
+            bad.append(ProblemError(place, "an empty list"))
             return None
         items = [_numbers(x, f"{place}[{i}]", bad) for i, x in enumerate(v)]
         if any(x is None for x in items):
             return None
         depth = {_depth(x) for x in items}
         if len(depth) > 1:
-            bad.append(f"{place}: mixes numbers and lists")
+            bad.append(ProblemError(place, "mixes numbers and lists"))
             return None
         if isinstance(items[0], list) and len({len(x) for x in items}) > 1:
-            bad.append(f"{place}: rows of different lengths")
+            bad.append(ProblemError(place, "rows of different lengths"))
             return None
         return items
     try:
         num = parse_number(v, place)
     except ProblemError as e:
-        bad.append(str(e))
+        bad.append(e)
         return None
     if abs(num) > LARGEST:
-        bad.append(f"{place}: {num.text} is beyond the range of a hand calculation (|x| ≤ 1e308)")
+        bad.append(ProblemError(place, f"{num.text} is beyond the range of a hand calculation (|x| ≤ 1e308)"))
         return None
     return num
 
