@@ -389,3 +389,13 @@ def test_the_command_refuses_what_is_not_a_problem(tmp_path, fake_server):
     r = CliRunner().invoke(main, ["practice", str(SEED)])
     assert r.exit_code == 2 and r.output.count("\n") == 1
     assert fake_server.calls == []
+
+
+def test_a_later_step_asks_for_its_starting_parameters(client):
+    """As the blank worksheet does: step 1 starts from the student's own W_next (seed 004
+    miscopies b2 there), step 0's parameters are given."""
+    html = client.get("/p/relu_three_iterations").get_data(as_text=True)
+    assert 'data-key="1:W1"' in html and 'data-key="2:b3"' in html and 'data-key="0:W1"' not in html
+    body = {"steps": [{}, {"b2": ["-0.335", "-0.335"]}]}
+    r = client.post("/p/relu_three_iterations/check", json=body).get_json()
+    assert r["results"][0]["name"] == "b2" and r["results"][0]["status"] == "wrong"

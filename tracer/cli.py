@@ -5,6 +5,7 @@ schema, ...) sit beside it.  Bad input: one message naming the place, exit statu
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -175,6 +176,28 @@ class DefaultGroup(click.Group):
 
     def format_usage(self, ctx, formatter):
         formatter.write_usage("trace-net", "PROBLEM.yaml [OPTIONS] | COMMAND [ARGS]...")
+
+    # Every message of every command passes here on its way to the terminal (messages.py).
+    def make_context(self, *args, **kwargs):
+        with terminal_safe_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx):
+        with terminal_safe_errors():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def terminal_safe_errors():
+    """Error messages with user text (a key, a path, a value) made safe for the terminal."""
+    from .messages import terminal_safe
+    try:
+        yield
+    except click.ClickException as e:
+        e.message = terminal_safe(e.message)
+        if getattr(e, "ui_filename", None):
+            e.ui_filename = terminal_safe(e.ui_filename)
+        raise
 
 
 def _refuse_mistyped_command(word: str, commands: list):
