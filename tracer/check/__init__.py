@@ -20,7 +20,7 @@ def check_files(problem_path, answers_path, rtol=None, atol=None, sigfigs=None) 
     from ..engine import trace
     from ..problem import load_problem, read_source, load_yaml
     text, source = read_source(answers_path)
-    raw = load_yaml(text, source)
+    raw = load_yaml(text, source, keep_bad_numbers=True)
     problem = load_problem(problem_path)
     answers = parse_answers(raw, source)
     over = {"steps": max(problem.steps, answers.n_steps)}
