@@ -401,3 +401,17 @@ def test_checker_modules_import_each_other_without_a_cycle():
             done.add(m)
     for m in graph:
         visit(m)
+
+
+def test_check_data_grades_the_files_contents():
+    """The public API without files (a web form's answers): numbers as text keep their digits."""
+    from tracer.check import check_data, render
+    problem = yaml.safe_load(OR.read_text())
+    g = check_data(problem, {"Z1": [["0.3", "0.7", "0.5", "0.9"], ["0.5", "1.0", "0.8", "1.3"]],
+                             "dA2": text(4 * V["dA2"], 4)})
+    assert [r.status for r in g.results] == ["correct", "wrong"]
+    assert g.results[1].diagnosis == "off by a constant factor m = 4 (the number of samples)"
+    import json
+    assert json.loads(render(g, "json"))["summary"]["first_error"] == {"step": 0, "name": "dA2"}
+    with pytest.raises(Exception, match="Z9: no quantity"):
+        check_data(problem, {"Z9": 1})
