@@ -161,13 +161,14 @@ class DefaultGroup(click.Group):
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except OSError as e:
-            import errno
-            if e.errno == errno.EPIPE:      # `trace-net ... | head`: click ends it quietly
-                raise
-            raise InputError(os_error_message(e)) from None
+        with terminal_safe_errors():
+            try:
+                return super().invoke(ctx)
+            except OSError as e:
+                import errno
+                if e.errno == errno.EPIPE:      # `trace-net ... | head`: click ends it quietly
+                    raise
+                raise InputError(os_error_message(e)) from None
 
     def shell_complete(self, ctx, incomplete):
         # the first word is a subcommand or a problem file: offer both
@@ -177,14 +178,11 @@ class DefaultGroup(click.Group):
     def format_usage(self, ctx, formatter):
         formatter.write_usage("trace-net", "PROBLEM.yaml [OPTIONS] | COMMAND [ARGS]...")
 
-    # Every message of every command passes here on its way to the terminal (messages.py).
+    # Every message of every command passes here (and through invoke) on its way to the
+    # terminal: messages.terminal_safe.
     def make_context(self, *args, **kwargs):
         with terminal_safe_errors():
             return super().make_context(*args, **kwargs)
-
-    def invoke(self, ctx):
-        with terminal_safe_errors():
-            return super().invoke(ctx)
 
 
 @contextlib.contextmanager
