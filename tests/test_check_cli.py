@@ -267,3 +267,12 @@ def test_nan_and_inf_are_named_by_quantity(tmp_path):
 def test_a_duplicate_key_is_refused(tmp_path, text, where):
     r = invoke("check", OR, write(tmp_path, text))
     assert r.exit_code == 2 and where in r.output and len(r.output.strip().splitlines()) == 1, r.output
+
+
+def test_no_fraction_beside_rounded_decimals(tmp_path):
+    """ŷ := [0.00005, 0.995, 0.999, 0.991]: what it gives for ∂J/∂ŷ = (ŷ − y)/4 is
+    [1/80000, −1/800, −1/4000, −9/4000], shown beside rounded entries as decimals."""
+    a = write(tmp_path, "A2: [[0.00005, 0.995, 0.999, 0.991]]\ndA2: [[0.0000125, -0.00125, -0.00025, -0.00225]]\n")
+    row = next(line for line in invoke("check", OR, a).output.splitlines() if line.startswith("| ✗ | dA2"))
+    yours = row.split("Your earlier answers give")[1]
+    assert r"\frac" not in yours and "-0.00125" in yours and "0.0000125" in yours

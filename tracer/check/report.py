@@ -53,7 +53,8 @@ def given_tex(pr, nums) -> str:
 def value_tex(pr, value) -> str:
     """A true value (or what the student's answers give) as the worksheets write it; in a
     matrix where some entries are rounded to `decimals`, its exact short decimals are written
-    to as many (0.2000 beside 0.4009, not 0.2): one reader, one kind of number per matrix."""
+    to as many (0.2000 beside 0.4009, not 0.2) and its fractions as decimals: one kind of
+    number per matrix."""
     a = np.asarray(value, dtype=object)
     shown = [pr.number(v) for v in a.ravel()]
     if a.ndim == 0 or not any(t.rounded for t in shown):
@@ -62,8 +63,10 @@ def value_tex(pr, value) -> str:
 
 
 def _padded(pr, v) -> str:
+    """One entry of a matrix that has rounded ones: an exact decimal padded, a fraction
+    rounded (no ⅓ beside 0.1650, as the Printer does), integers and rounded ones as they are."""
     t = pr.number(v)
-    if t.rounded or "." not in t or "\\" in t:
+    if t.rounded or ("." not in t and "\\frac" not in t):
         return t
     q, f, _ = pr.trace.entry(v)
     return rounded(q if q is not None else f, pr.decimals)
