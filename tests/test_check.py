@@ -234,6 +234,13 @@ def test_small_values_rounded_too_early(tmp_path, name):
         "rounded too early: matches at 3 decimals, not at the precision asked"
 
 
+
+def test_whole_numbers_for_values_below_ten_are_not_early_rounding(tmp_path):
+    """A1 (0.57 … 0.79) written as all 1s lies within half a unit of every entry, but writing
+    whole numbers is no decimal rounding (a 0/1 mask, a guess)."""
+    d = one(tmp_path, "A1", [[1] * 4] * 2)
+    assert d is None or not d.startswith("rounded too early")
+
 def test_activation_derivative_left_out_after_a_carried_slip(tmp_path):
     """Z1 ×1.1 (wrong), A1 and dA1 carried from it, then dZ1 := the student's own dA1 (σ′ left
     out).  Their Δ1 would be within the tolerance of the true Δ1, but their dA1 is not the

@@ -190,8 +190,9 @@ def test_a_negative_second_moment_in_float_adam(tmp_path):
         assert r.exit_code == 1, r.output
         assert "nan" not in r.output.lower() and "inf" not in r.output.lower().replace("info", "")
     d = json.loads(invoke("check", prob, a, "--format", "json").output)
-    s = {x["name"]: x["status"] for x in d["results"]}
-    assert s["vW1_hat"] == "wrong" and s["uW1"] == "wrong"
+    s = {x["name"]: x for x in d["results"]}
+    assert s["vW1_hat"]["status"] == "wrong" and s["uW1"]["status"] == "wrong"
+    assert s["ub2"]["diagnosis"].startswith("your earlier answers give no value here")
 
 
 # -- the report --------------------------------------------------------------------------------------

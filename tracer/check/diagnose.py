@@ -103,6 +103,9 @@ class Diagnoser:
             found = self._entries(G, R, nums, m, base)
             if found:
                 return found + label
+        if q.expr is not None and self.student.ref.get(key) is None:
+            return ("your earlier answers give no value here to compare with (a square root or "
+                    "logarithm of a negative number, or a division by 0, on the way)")
         return None
 
     def _update(self, name, G, R, B, ru, m):
