@@ -5,7 +5,8 @@
     >>> grading.summary["wrong"]
     >>> render(grading, "json")                  # markdown, latex, json (str) or pdf (bytes)
 
-check_data(problem_mapping, answers_mapping) grades the files' contents (a web form's);
+check_data(problem_mapping, answers_mapping) grades the files' contents (a web form's),
+check_parsed(load, answers) parsed Answers against a problem loader (tracer.check(...));
 Grading.results holds one Result per answer (status, diagnosis, note, reference).
 
 answers.py reads the answers file, rule.py holds the tolerance, grade.py gives the verdicts
@@ -34,14 +35,24 @@ def check_files(problem_path, answers_path, rtol=None, atol=None, sigfigs=None) 
 def check_data(problem, answers, source="answers", rtol=None, atol=None, sigfigs=None) -> "Grading":
     """The same on the files' contents: `problem` a problem file's mapping, `answers` an
     answers file's (numbers as Num, int or their text, "0.50"), as from load_yaml or a form."""
-    from ..engine import trace
     from ..problem import parse_problem
-    first = parse_problem(problem)
-    parsed = parse_answers(answers, source)
-    over = {"steps": max(first.steps, parsed.n_steps)}
+    return check_parsed(lambda over: parse_problem(problem, over), parse_answers(answers, source),
+                        rtol=rtol, atol=atol, sigfigs=sigfigs)
+
+
+def check_parsed(load, answers, rtol=None, atol=None, sigfigs=None) -> "Grading":
+    """Grade parsed Answers against the problem `load(overrides)` gives (overrides None: as
+    written; else more steps, or exact numbers for a symbolic problem)."""
+    from ..engine import trace
+    first = load(None)
+    over = {"steps": max(first.steps, answers.n_steps)}
     if first.numbers == "symbolic":
         over["numbers"] = "exact"
-    t = trace(parse_problem(problem, over))
-    parsed.bind(t)
-    rule = Rule.make(first.decimals, parsed.tolerance, rtol=rtol, atol=atol, sigfigs=sigfigs)
-    return grade(t, parsed, rule)
+    t = trace(load(over) if over != {"steps": first.steps} else first)
+    answers.bind(t)
+    rule = Rule.make(first.decimals, answers.tolerance, rtol=rtol, atol=atol, sigfigs=sigfigs)
+    return grade(t, answers, rule)
+
+# tracer.check(problem, answers) grades from Python (tracer/grading.py): this package, callable
+from ..grading import callable_package  # noqa: E402
+callable_package(__name__)
