@@ -51,6 +51,9 @@ def check_parsed(load, answers, rtol=None, atol=None, sigfigs=None) -> "Grading"
     t = trace(load(over) if over != {"steps": first.steps} else first)
     answers.bind(t)
     rule = Rule.make(first.decimals, answers.tolerance, rtol=rtol, atol=atol, sigfigs=sigfigs)
+    if getattr(first, "kind", None) == "graph":       # the same verdicts, a graph's slips named
+        from ..graph.check import grade_graph
+        return grade_graph(t, answers, rule)
     return grade(t, answers, rule)
 
 # tracer.check(problem, answers) grades from Python (tracer/grading.py): this package, callable
