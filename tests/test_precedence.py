@@ -44,7 +44,7 @@ A, B, C, D = (ops.Ref(x) for x in "uvwx")
 S = {x: sp.Symbol(x) for x in "uvwxm"}
 FUNCS = {"sigmoid": sp.Function("s"), "relu": sp.Function("r"), "leaky_relu": sp.Function("l"),
          "softmax": sp.Function("q")}
-SYMBOLS = {r"\eta": sp.Symbol("eta"), r"1 - \beta_1": 1 - sp.Symbol("beta_{1}")}
+SYMBOLS = {"lr": sp.Symbol("eta"), "1-beta1": 1 - sp.Symbol("beta_{1}")}
 GRADS = {"relu": sp.Function("g"), "leaky_relu": sp.Function("h"), "identity": sp.Function("k")}
 
 
@@ -58,7 +58,7 @@ def meaning(node):
     if t == "Ref":
         return S[node.name]
     if t == "Const":      # a hyperparameter stands for its symbol in the general formula
-        return SYMBOLS[node.tex] if node.tex else sp.Rational(node.q.numerator, node.q.denominator)
+        return SYMBOLS[node.param] if node.param else sp.Rational(node.q.numerator, node.q.denominator)
     x = [meaning(a) for a in node.args]
     if t in ("Add",):
         return x[0] + x[1]
@@ -128,7 +128,7 @@ def inner_nodes():
     mse, ce, bce = _loss("mse", {}), _loss("cross_entropy", {}), _loss("bce", {})
     out = {
         "ref": C, "const": ops.Const(3), "negative const": ops.Const(-3), "fraction": ops.Const(Fraction(1, 3)),
-        "eta": ops.Const(Fraction(1, 2), r"\eta"), "1-beta": ops.Const(Fraction(1, 10), r"1 - \beta_1", 1),
+        "eta": ops.Const(Fraction(1, 2), "lr"), "1-beta": ops.Const(Fraction(1, 10), "1-beta1"),
         "add": ops.Add(C, D), "sub": ops.Sub(C, D), "hadamard": ops.Mul(C, D),
         "scalar mul": ops.Mul(ops.Const(2), C), "matmul": ops.MatMul(C, D), "div": ops.Div(C, D),
         "square": ops.Square(C), "power": ops.Power(C, 3), "sqrt": ops.Sqrt(C), "T": ops.T(C),
@@ -150,7 +150,7 @@ def outer_positions():
         "_ - a": lambda x: ops.Sub(x, A), "a - _": lambda x: ops.Sub(A, x),
         "_ ⊙ a": lambda x: ops.Mul(x, A), "a ⊙ _": lambda x: ops.Mul(A, x),
         "2 _": lambda x: ops.Mul(ops.Const(2), x), "_ 2": lambda x: ops.Mul(x, ops.Const(2)),
-        "η _": lambda x: ops.Mul(ops.Const(Fraction(1, 2), r"\eta"), x),
+        "η _": lambda x: ops.Mul(ops.Const(Fraction(1, 2), "lr"), x),
         "_ a (matmul)": lambda x: ops.MatMul(x, A), "a _ (matmul)": lambda x: ops.MatMul(A, x),
         "_ / a": lambda x: ops.Div(x, A), "a / _": lambda x: ops.Div(A, x),
         "_²": ops.Square, "_³": lambda x: ops.Power(x, 3), "√_": ops.Sqrt, "_ᵀ": ops.T,

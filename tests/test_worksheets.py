@@ -212,8 +212,10 @@ def test_adam_state_in_the_order_a_person_computes_it():
     order = [upd.index(s) for s in (r"m_{W^{[1]}} &=", r"v_{W^{[1]}} &=", r"\hat{m}_{W^{[1]}} &=",
                                     r"\hat{v}_{W^{[1]}} &=", r"W_{\mathrm{new}}^{[1]} &=")]
     assert order == sorted(order)
-    # ε = 10⁻⁸ (PyTorch's default) as a person writes it, not as eight zeros and a one
-    assert r"\sqrt{\hat{v}_{W^{[1]}}} + 10^{-8}}" in upd and "0.00000001" not in upd
+    # ε in the formula, its value 10⁻⁸ (PyTorch's default) on the line below as a person
+    # writes it, not as eight zeros and a one
+    assert r"\sqrt{\hat{v}_{W^{[1]}}} + \varepsilon}" in upd
+    assert r"\end{bmatrix}} + 10^{-8}\right)" in upd and "0.00000001" not in upd
 
 
 def test_small_constants_are_written_with_a_power_of_ten():
@@ -404,5 +406,7 @@ def test_brackets_in_user_text_cannot_open_math_in_jupyter():
 def test_adam_bias_corrections_are_written_as_one_minus_beta_to_the_t():
     sheet = md({**OR, "optimizer": {"adam": {"lr": "0.1"}}, "steps": 2})
     step0, step1 = sheet[sheet.index("## Step 0"):sheet.index("## Step 1")], sheet[sheet.index("## Step 1"):]
-    assert r"\hat{m}_{W^{[1]}} &= \frac{m_{W^{[1]}}}{1 - 0.9^{1}}" in step0
-    assert r"\hat{v}_{W^{[1]}} &= \frac{v_{W^{[1]}}}{1 - 0.999^{2}}" in step1
+    # the formula in symbols (β₁, the step count t), the values on the line below
+    assert r"\hat{m}_{W^{[1]}} &= \frac{m_{W^{[1]}}}{1 - \beta_1^{t}}" in step0
+    assert r"\hat{v}_{W^{[1]}} &= \frac{v_{W^{[1]}}}{1 - \beta_2^{t}}" in step1
+    assert r"\oslash \left(1 - 0.9^{1}\right)" in step0 and r"\oslash \left(1 - 0.999^{2}\right)" in step1

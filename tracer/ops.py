@@ -65,14 +65,21 @@ class Ref(Node):
         return self.name
 
 
-class Const(Node):
-    """A scalar known exactly (a learning rate, 1/m, 2).  A hyperparameter has its symbol:
-    `tex` (η, 1 − β₁) with its precedence (1: a sum, 3: a product, 5: an atom), which the
-    general formula writes in place of the value."""
+# the hyperparameters a formula may name (see Const): the optimizer's, and what it builds of them
+PARAMS = ("lr", "momentum", "weight_decay", "beta1", "beta2", "1-beta1", "1-beta2", "eps",
+          "lr*weight_decay", "1-lr*weight_decay")
 
-    def __init__(self, q, tex=None, prec=5):
+
+class Const(Node):
+    """A scalar known exactly (a learning rate, 1/m, 2).  A hyperparameter names itself:
+    `param` is one of PARAMS ("lr", "1-beta1", ...), whose symbol (η, 1 − β₁) the general
+    formula writes in place of the value (the renderers' one table: render/notation.PARAMS)."""
+
+    def __init__(self, q, param=None):
         self.q = Fraction(q)
-        self.tex, self.prec = tex, prec
+        if param is not None and param not in PARAMS:
+            raise ValueError(param)
+        self.param = param
 
     def eval(self, ctx):
         return ctx.keep(self, ctx.F.const(self.q))
@@ -165,10 +172,11 @@ class Square(Node):
 
 
 class Power(Node):
-    """a^k for a whole k ≥ 1 (Adam's β^t), by repeated multiplication: exact where a is."""
+    """a^k for a whole k ≥ 1 (Adam's β^t), by repeated multiplication: exact where a is.
+    `exponent`: the name the general formula writes for k (Adam's step count t)."""
 
-    def __init__(self, a, k: int):
-        self.args, self.k = (a,), k
+    def __init__(self, a, k: int, exponent=None):
+        self.args, self.k, self.exponent = (a,), k, exponent
 
     def compute(self, ctx, a):
         out = a

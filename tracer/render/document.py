@@ -17,6 +17,7 @@ from .chain import Chain
 from .entries import Entries, loss_terms
 from .escape import math_text
 from .figure import Names, build_figure
+from .notation import PARAMS
 from ..numtext import MIN_SIGNIFICANT
 from .tex import Math, Row, op
 from .printer import (ACT_DEFINITION, ACT_DERIVATIVE, ACT_SYMBOL, Notation, Printer,
@@ -121,16 +122,21 @@ def optimizer_facts(problem):
     o = problem.opt_opts
     names = {"sgd": "gradient descent (SGD)", "adam": "Adam", "adamw": "AdamW"}
     segs = [_t(names.get(problem.optimizer, problem.optimizer) + ", learning rate "),
-            _m(r"\eta = " + _param_tex(o["lr"]))]
-    for k, sym in (("momentum", r"\mu"), ("weight_decay", r"\lambda")):
+            _m(_param_is("lr", o["lr"]))]
+    for k in ("momentum", "weight_decay"):
         if o.get(k):
-            segs += [_t(f", {k.replace('_', ' ')} "), _m(f"{sym} = {_param_tex(o[k])}")]
+            segs += [_t(f", {k.replace('_', ' ')} "), _m(_param_is(k, o[k]))]
     if o.get("nesterov"):
         segs.append(_t(", Nesterov"))
     if "betas" in o:
-        segs += [_t(", "), _m(r"\beta_1 = %s,\ \beta_2 = %s,\ \varepsilon = %s" % (
-            _param_tex(o["betas"][0]), _param_tex(o["betas"][1]), _param_tex(o["eps"])))]
+        segs += [_t(", "), _m(r",\ ".join((_param_is("beta1", o["betas"][0]), _param_is("beta2", o["betas"][1]),
+                                              _param_is("eps", o["eps"]))))]
     return segs
+
+
+def _param_is(param, value) -> str:
+    """η = 0.05: a hyperparameter's symbol (as the formulas write it) and its value."""
+    return f"{PARAMS[param][0]} = {_param_tex(value)}"
 
 
 def _num(q):
@@ -429,9 +435,12 @@ def fused_note(q, p) -> str:
     if not isinstance(q.expr, ops.FusedDelta):
         return ""
     act = "softmax" if p.loss == "cross_entropy" else "sigmoid"
+    targets = ("every sample's targets sum to 1" if act == "softmax" else "any targets in [0, 1]")
     return (f"{act.capitalize()} and {LOSS_NAMES[p.loss]} together: the {act}'s derivative "
             f"cancels the division by Â in ∂J/∂Â, so Δ = c (Â − Y), with c the constant in front "
-            f"of ∂J/∂Â (Â is the network's output A of the last layer).")
+            f"of ∂J/∂Â (Â is the network's output A of the last layer). This holds for {targets}, "
+            f"and stays right where Â is 0 or 1 to many digits (a saturated unit), where "
+            f"dividing by Â ⊙ (1 − Â) could not.")
 
 
 def _loss_denominator(step):

@@ -8,9 +8,29 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .escape import latex_escape
-from .tex import ATOM, POWER, Math
+from .tex import ATOM, POWER, PRODUCT, SUM, Math
 
 GREEK_DELTA = {"Delta": r"\Delta", "delta": r"\delta"}
+
+# A hyperparameter's symbol (ops.PARAMS): (LaTeX, plain text, precedence as an operand).  The
+# header names them so (η = 0.05); formulas write the symbol, the line below its value.
+PARAMS = {
+    "lr": (r"\eta", "η", ATOM),
+    "momentum": (r"\mu", "μ", ATOM),
+    "weight_decay": (r"\lambda", "λ", ATOM),
+    "eps": (r"\varepsilon", "ε", ATOM),
+    "beta1": (r"\beta_1", "β₁", ATOM),
+    "beta2": (r"\beta_2", "β₂", ATOM),
+    "1-beta1": (r"1 - \beta_1", "1 − β₁", SUM),
+    "1-beta2": (r"1 - \beta_2", "1 − β₂", SUM),
+    "lr*weight_decay": (r"\eta\lambda", "ηλ", PRODUCT),
+    "1-lr*weight_decay": (r"1 - \eta\lambda", "1 − ηλ", SUM),
+}
+
+
+def param_math(param: str) -> Math:
+    tex, _, prec = PARAMS[param]
+    return Math(tex, prec)
 
 
 def latex_text(s):

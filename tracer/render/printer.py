@@ -18,7 +18,7 @@ from .. import ops
 from ..numbers import Real
 from ..numtext import decimal_text, is_pow10, latex_exact, latex_fraction, latex_param, rounded, short_decimal
 from . import tex
-from .notation import Notation, latex_text  # noqa: F401  (Notation re-exported)
+from .notation import Notation, latex_text, param_math  # noqa: F401  (Notation re-exported)
 from .tex import ATOM, NEG, POWER, PRODUCT, SUM, Math, call, frac, neg, op, paren, power, scaled, wrap
 
 BLANK_CELL = r"\vphantom{\Bigg|}\boxed{\vphantom{\Big|}\hphantom{-0.0000}}"    # room to write in, apart
@@ -210,9 +210,9 @@ class Printer:
         return self._val(node, vals, factor=node.name not in self.givens)
 
     def _print_Const(self, node, vals):
-        if vals is None and node.tex is not None:
-            return Math(node.tex, node.prec)        # η, 1 − β₁: the formula line
-        return const(node.q, param=node.tex is not None)
+        if vals is None and node.param is not None:
+            return param_math(node.param)           # η, 1 − β₁: the formula line
+        return const(node.q, param=node.param is not None)
 
     def _print_MatMul(self, node, vals):
         a, b = (self._print(x, vals) for x in node.args)
@@ -247,7 +247,8 @@ class Printer:
         return power(self._print(node.args[0], vals), "2" if vals is None else r"\odot 2")
 
     def _print_Power(self, node, vals):
-        return power(self._print(node.args[0], vals), str(node.k))
+        exp = node.exponent if vals is None and node.exponent else str(node.k)   # β₁^t, then 0.9^1
+        return power(self._print(node.args[0], vals), exp)
 
     def _print_Sqrt(self, node, vals):
         return wrap(r"\sqrt{%s}", self._print(node.args[0], vals))

@@ -17,7 +17,8 @@ from .. import ops
 from ..messages import terminal_safe
 from ..numtext import plain, rounded, unicode_power
 from .printer import Printer
-from .tex import Math
+from .notation import PARAMS
+from .tex import SUM, Math
 
 WIDTH = 100          # the title's underline at most
 BLANK = "____"       # a box to write in, on the blank sheet
@@ -160,6 +161,9 @@ class Formula:
         return self.s(n.name)
 
     def _Const(self, n):
+        if n.param is not None:
+            text, prec = PARAMS[n.param][1:]
+            return f"({text})" if prec == SUM else text
         return constant_text(n.q)
 
     def _MatMul(self, n):
@@ -186,7 +190,7 @@ class Formula:
         return self.paren(n.args[0]) + "²"
 
     def _Power(self, n):
-        return self.paren(n.args[0]) + "^" + str(n.k)
+        return self.paren(n.args[0]) + "^" + (n.exponent or str(n.k))
 
     def _Sqrt(self, n):
         return f"√({self.p(n.args[0])})"
@@ -300,7 +304,7 @@ def header_lines(trace, symbols, decimals) -> list[str]:
     J = trace.steps[0].quantities["J"]
     out.append(f"Loss: {LOSS_WORDS.get(p.loss, p.loss)}, J = {Formula(symbols, J.parts)(J.expr)}, "
                f"m = {len(trace.steps[0].batch)} samples" + (" per batch" if len(p.batches()) > 1 else ""))
-    opt = ", ".join(f"{k} {_opt_text(v)}" for k, v in p.opt_opts.items() if v not in (0, False, None))
+    opt = ", ".join(_opt_item(k, v) for k, v in p.opt_opts.items() if v not in (0, False, None))
     out.append(f"Optimizer: {p.optimizer}" + (f" ({opt})" if opt else ""))
     if p.round is not None:
         out.append(f"Numbers: hand mode, every quantity rounded to {p.round} decimals (halves away from "
@@ -308,6 +312,15 @@ def header_lines(trace, symbols, decimals) -> list[str]:
     else:
         out.append(f"Numbers: {p.numbers}; values that are not exact shown to {decimals} decimals, marked ≈")
     return out + [""]
+
+
+def _opt_item(key, v) -> str:
+    """lr 0.1 as the formulas name it: η = 0.1; β₁ = 0.9, β₂ = 0.999; nesterov."""
+    if key == "betas":
+        return f"{PARAMS['beta1'][1]} = {_opt_text(v[0])}, {PARAMS['beta2'][1]} = {_opt_text(v[1])}"
+    if key in PARAMS:
+        return f"{PARAMS[key][1]} = {constant_text(v)}"
+    return key if v is True else f"{key} {_opt_text(v)}"
 
 
 def _opt_text(v):
