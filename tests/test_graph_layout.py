@@ -220,8 +220,9 @@ def inked(b, font_em=12):
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
+        pytest.skip(f"no {CHROMIUM}: install Debian's chromium (apt-get install chromium) to measure the SVG")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra) to "
+                                   "measure the SVG in /usr/bin/chromium, no browser download")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
@@ -265,7 +266,7 @@ def test_in_chromium_no_text_meets_another_a_circle_or_a_wire(browser, name, svg
             assert not crosses(ink, *ln), f"{s!r} is crossed by a wire in {name}"
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="no pdftotext: install poppler-utils (apt-get install poppler-utils)")
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_in_the_pdf_no_two_words_of_the_circuit_meet(name):
     """The worked example's PDF as committed (scripts/regen_examples.py makes it from the TikZ

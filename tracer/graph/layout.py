@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 UNIT_PT = 10 / 12          # TikZ: points per drawing unit
 LABEL, NAME, INPUT = 12, 12, 14          # font sizes: wire labels, names above nodes, inputs
@@ -227,7 +228,17 @@ def draw(places: dict, symbols: dict, wires: list) -> Drawing:
     """The drawing: `symbols` {node: (symbol, named)} (named: the node's name stands above
     it), every input's name its own symbol; `wires` (source, target, value text, gradient
     text) for each operand of each node; the output's wire (value, gradient) last, with
-    target None.  Texts are the labels as drawn ('' for none)."""
+    target None.  Texts are the labels as drawn ('' for none).  The same graph with the same
+    labels is drawn once (a worksheet's formats, its sheet and its solutions share it): the
+    Drawing returned is shared, to be read only."""
+    return _draw(tuple((n, pl.col, pl.row, pl.is_input) for n, pl in places.items()),
+                 tuple(symbols.items()), tuple(tuple(w) for w in wires))
+
+
+@lru_cache(maxsize=32)
+def _draw(places_key, symbols_key, wires_key) -> Drawing:
+    places = {n: Place(n, c, r, i) for n, c, r, i in places_key}
+    symbols, wires = dict(symbols_key), list(wires_key)
     width = max(max(text_size(v, LABEL)[0], text_size(g, LABEL)[0]) for _, _, v, g in wires)
     radii = {n: (0.0 if places[n].is_input else radius(symbols[n][0])) for n in places}
     col0 = max(COL0, 2 * max(radii.values()) + width + 2 * (CLEAR + PAD) + ARROW + 6)
