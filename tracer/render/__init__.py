@@ -63,6 +63,8 @@ def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=No
     from .document import build
     if max_entries is None:
         max_entries = DEFAULT_MAX_ENTRIES
+    from ..budget import check_sheet
+    check_sheet(trace, fmt, detail, max_entries)
     doc = build(trace, fmt=fmt, detail=detail, max_entries=max_entries, decimals=decimals, blank=blank)
     name = {"markdown": "worksheet.md.j2", "latex": "worksheet.tex.j2"}[fmt]
     return environment(fmt).get_template(name).render(doc=doc)
