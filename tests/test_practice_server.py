@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-pytest.importorskip("flask")
+pytest.importorskip("flask", reason="flask not installed (pip install -e '.[test]' installs it)")
 
 from tracer.cli import main  # noqa: E402
 from tracer.practice import catalog  # noqa: E402

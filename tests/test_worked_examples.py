@@ -328,7 +328,7 @@ LOSSES = {
 
 
 def _torch_steps(name, steps):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="PyTorch not installed (pip install '.[torch]'); .ci/run installs it")
     p = yaml.safe_load((EXAMPLES / name / "problem.yaml").read_text(encoding="utf-8"))
     num = lambda v: torch.tensor(np.array(v, dtype=float), dtype=torch.float64)
     x, layers, acts = num(p["data"]["x"]), [], {}

@@ -4,12 +4,18 @@ The result is a `Problem`: plain data (Fractions, lists), no numbers mode applie
 """
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .schema import PROBLEM, Num, ProblemError
 from .yaml_load import load_yaml  # noqa: F401 - the one YAML loader, used from here too
+
+if TYPE_CHECKING:
+    from .graph.problem import GraphProblem
 
 
 # Larger files are refused before parsing (the YAML loader's own limit, MAX_NODES values,
@@ -17,7 +23,7 @@ from .yaml_load import load_yaml  # noqa: F401 - the one YAML loader, used from 
 MAX_BYTES = 32 * 2**20
 
 
-def read_source(path: str) -> tuple[str, str]:
+def read_source(path: str | os.PathLike[str]) -> tuple[str, str]:
     """The text of a file, or of standard input for '-': UTF-8, at most MAX_BYTES."""
     import sys
     if path == "-":
@@ -25,7 +31,7 @@ def read_source(path: str) -> tuple[str, str]:
         stream = getattr(sys.stdin, "buffer", sys.stdin)
         data = stream.read(MAX_BYTES + 1)
     else:
-        source = path
+        source = path = os.fspath(path)
         p = Path(path)
         if not p.exists():
             raise ProblemError(path, "no such file")
@@ -90,7 +96,11 @@ class Problem:
         return [list(range(i, min(i + size, self.m))) for i in range(0, self.m, size)]
 
 
-def parse_problem(raw, overrides: dict | None = None) -> Problem:
+def parse_problem(raw: Mapping[str, Any] | None,
+                  overrides: Mapping[str, Any] | None = None) -> Problem | GraphProblem:
+    """A problem from the mapping a problem file holds (numbers as int, decimal text, "p/q"
+    strings, or Fractions); overrides (numbers=, decimals=, round=, steps=) win over it.
+    Bad input raises ProblemError naming the place."""
     if raw is None:
         raise ProblemError("", "the problem file is empty")
     if not isinstance(raw, dict):
@@ -107,7 +117,9 @@ def parse_problem(raw, overrides: dict | None = None) -> Problem:
     return _build(d)
 
 
-def load_problem(path: str, overrides: dict | None = None) -> Problem:
+def load_problem(path: str | os.PathLike[str],
+                 overrides: Mapping[str, Any] | None = None) -> Problem | GraphProblem:
+    """Read and check a problem file ('-': standard input); see parse_problem."""
     text, source = read_source(path)
     raw = load_yaml(text, source)
     if raw is None:
