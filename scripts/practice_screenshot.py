@@ -38,7 +38,7 @@ def main(argv=None):
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            page = browser.new_page(viewport={"width": 1100, "height": 1000}, device_scale_factor=1)
+            page = browser.new_page(viewport={"width": 1100, "height": 1480}, device_scale_factor=1)
             page.goto(f"http://127.0.0.1:{srv.server_port}/p/or_gate")
             page.wait_for_selector(".katex")
             for name, values in ANSWERS.items():

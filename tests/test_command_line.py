@@ -80,7 +80,7 @@ def test_an_unrelated_word_is_a_missing_file(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("name,start", [("sheet.md", "# OR gate"), ("sheet.markdown", "# OR gate"),
                                         ("sheet.tex", r"\documentclass"), ("sheet.json", "{"),
-                                        ("sheet.txt", "# OR gate")])
+                                        ("sheet.txt", "OR gate, one hidden layer (seed 002)\n═══")])
 def test_output_extension_sets_the_format(tmp_path, name, start):
     out = tmp_path / name
     r = invoke(OR_GATE, "-o", out)

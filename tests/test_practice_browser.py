@@ -270,3 +270,29 @@ def test_several_steps(browser, base):
         cls = pg.locator(f'.card[data-key="{r["step"]}:{r["name"]}"]').get_attribute("class")
         assert f"st-{r['status']}" in cls, (r["step"], r["name"])
     context.close()
+
+
+@pytest.mark.parametrize("example", ["tanh_rows", "mfnet_report_000"])
+def test_other_layouts_fill_to_full_marks(browser, base, example):
+    """The boxes map to the quantity's own shape in every layout: samples as rows (bias
+    vectors as rows) and the augmented bias (W̃, the constant row of every A).  The numbers
+    typed are the trace's own (6 significant digits): this is about the page's wiring."""
+    from tracer.practice.catalog import load
+    from tracer.practice.sheet import build_sheet
+    entry = load(EXAMPLES / example / "problem.yaml").entries[example]
+    t = entry.trace()
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT)
+    pg.goto(base + f"p/{example}")
+    pg.wait_for_selector(".katex")
+    quantities = build_sheet(entry)["spec"]["quantities"]
+    for q in quantities:
+        values = np.asarray(t.floats(t.steps[q["step"]].quantities[q["name"]].value), dtype=float).ravel()
+        cells = pg.locator(f'.card[data-key="{q["key"]}"] input.cell')
+        assert cells.count() == len(values) == q["rows"] * q["cols"]
+        for k, v in enumerate(values):
+            cells.nth(k).fill(f"{v:.6g}")
+    score_is(pg, len(quantities))
+    assert pg.locator(".card.st-correct").count() == len(quantities)
+    context.close()

@@ -94,7 +94,8 @@ SUBCOMMANDS = {
 
 # Format names, their short forms, and the format an output file's extension implies.
 FORMAT_ALIASES = {"md": "markdown", "tex": "latex"}
-EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".tex": "latex", ".json": "json", ".pdf": "pdf"}
+EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".tex": "latex", ".json": "json", ".pdf": "pdf",
+              ".txt": "text"}
 
 
 class FormatChoice(click.Choice):
@@ -124,10 +125,11 @@ def format_option(choices, help="Output format"):
     output_format can take the format from the file name."""
     names = "|".join(choices)
     exts = " ".join(e for e, f in EXTENSIONS.items() if f in choices and e != ".markdown")
+    default = "text on a terminal, else markdown" if "text" in choices else "markdown"
     return click.option("-f", "--format", "fmt", type=FormatChoice(choices), default=None,
                         metavar=f"[{names}]",
                         help=f"{help} (md and tex accepted).  Default: from the -o file's "
-                             f"extension ({exts}), else markdown.")
+                             f"extension ({exts}), else {default}.")
 
 
 def os_error_message(e: OSError) -> str:
@@ -198,6 +200,13 @@ def terminal_safe_errors():
         raise
 
 
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):     # replaced or closed
+        return False
+
+
 def _refuse_mistyped_command(word: str, commands: list):
     """`trace-net chek P A`: a word that is no file, looks like no file name and is close to a
     command is a mistyped command, not a problem file."""
@@ -216,8 +225,8 @@ def _refuse_mistyped_command(word: str, commands: list):
 def main():
     """Trace training steps of a small neural network and write the whole derivation down.
 
-    trace-net PROBLEM.yaml writes the worksheet of the problem (Markdown by default;
-    trace-net trace --help lists its options).  `trace-net examples` lists the worked
+    trace-net PROBLEM.yaml writes the worksheet of the problem (plain text on a terminal,
+    Markdown into a pipe or a file; trace-net trace --help lists its options).  `trace-net examples` lists the worked
     examples and templates that come with trace-net.
     """
 
@@ -241,7 +250,7 @@ def load(problem_path, numbers=None, decimals=None, round_=None, steps=None):
         raise fail(e) from None
 
 
-TRACE_FORMATS = ("markdown", "latex", "json", "pdf")
+TRACE_FORMATS = ("text", "markdown", "latex", "json", "pdf")
 
 
 @main.command("trace", context_settings={"help_option_names": ["-h", "--help"]},
@@ -260,7 +269,12 @@ def trace_cmd(problem, fmt, output, detail, max_entries, blank, numbers, decimal
     """Trace PROBLEM.yaml ('-' for standard input) and write its worksheet."""
     if problem is None:
         raise click.UsageError("give a problem file (or '-' for standard input); see trace-net --help")
-    fmt = output_format(fmt, output, TRACE_FORMATS)
+    # a person at a terminal reads text; a pipe or a file gets the contract's Markdown
+    terminal = output in (None, "-") and _stdout_is_terminal() and detail == "matrix"
+    fmt = output_format(fmt, output, TRACE_FORMATS, default="text" if terminal else "markdown")
+    if fmt == "text" and detail != "matrix":
+        raise InputError(f"--detail {detail} is for the worksheets (markdown, latex, pdf); "
+                         "text shows each quantity's formula and matrix")
     from .engine import trace
     from .schema import ProblemError
     prob = load(problem, numbers, decimals, round_, steps)

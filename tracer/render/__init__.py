@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-FORMATS = ("markdown", "latex", "json", "pdf")
+FORMATS = ("markdown", "latex", "json", "pdf", "text")
 
 
 class Tex(str):
@@ -60,6 +60,10 @@ def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=No
     the default, 0: never).  blank: the problem sheet, every computed matrix an empty box."""
     if fmt == "json":
         return trace.to_json()
+    if fmt == "text":               # the terminal's plain Unicode view (render/text.py)
+        from .text import render_text
+        return render_text(trace, max_entries=DEFAULT_MAX_ENTRIES if max_entries is None else max_entries,
+                           decimals=decimals, blank=blank)
     from .document import build
     if max_entries is None:
         max_entries = DEFAULT_MAX_ENTRIES
