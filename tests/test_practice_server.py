@@ -416,7 +416,7 @@ def test_a_wheel_carries_every_static_file():
     """pyproject's package-data for tracer.practice covers every file the server serves
     (KaTeX, its fonts and licence, the page's script and style)."""
     import fnmatch
-    tomllib = pytest.importorskip("tomllib", reason="Python 3.11+ reads pyproject.toml (tomllib)")
+    tomllib = pytest.importorskip("tomllib", reason="needs tomllib to read pyproject.toml: install Python 3.11 or newer")
     conf = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     assert "tracer.practice" in conf["packages"]
     globs = conf["package-data"]["tracer.practice"]

@@ -291,10 +291,23 @@ def trace_cmd(problem, fmt, output, detail, max_entries, blank, numbers, decimal
                 raise click.ClickException(str(e)) from None
             write_output(data, output)
             return
-        text = t.render(fmt, detail=detail, max_entries=max_entries, blank=blank)
+        figure = figure_path(output) if fmt == "markdown" else None
+        text = t.render(fmt, detail=detail, max_entries=max_entries, blank=blank,
+                        **({"figure": figure.name} if figure else {}))
     except ProblemError as e:
         raise fail(e) from None
+    if figure:       # first, so that the Markdown never links a file that is not there
+        from .render import render_figure
+        write_output(render_figure(t), str(figure))
     write_output(text, output)
+
+
+def figure_path(output):
+    """The network figure beside a Markdown file: worksheet.md → worksheet-network.svg."""
+    if output is None or output == "-":
+        return None
+    target = Path(output)
+    return target.with_name(target.stem + "-network.svg")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -85,6 +85,7 @@ class Problem:
     loss_opts: dict
     optimizer: str
     opt_opts: dict
+    figure: dict = field(default_factory=dict)     # labels of the network figure (render/figure.py)
 
     @property
     def m(self):
@@ -205,7 +206,7 @@ def _build(d) -> Problem:
         title=d["title"], layout=d["layout"], bias=d["bias"], numbers=d["numbers"],
         decimals=d["decimals"], round=d["round"], steps=d["steps"], batch_size=d["batch_size"],
         symbols=d["symbols"], notation=d["notation"], x=x, y=y, y_indices=y_idx, layers=layers,
-        loss=loss, loss_opts=loss_opts, optimizer=opt, opt_opts=opt_opts)
+        loss=loss, loss_opts=loss_opts, optimizer=opt, opt_opts=opt_opts, figure=d["figure"])
     if p.symbols is not None:
         from .symbolic import check_symbols   # sympy: only for files that name symbols
         check_symbols(p)

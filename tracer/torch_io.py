@@ -227,6 +227,8 @@ def problem_to_dict(p) -> dict:
         d["symbols"] = _FlowList(p.symbols)
     if p.notation:
         d["notation"] = {k: v for k, v in p.notation.items() if v not in (None, [], {})}
+    if p.figure:
+        d["figure"] = dict(p.figure)
     y = _FlowList(p.y_indices) if p.y_indices is not None else _flow(p.y)
     d["data"] = {"x": _flow(p.x), "y": y}
     d["network"] = net
