@@ -24,10 +24,18 @@ from .torch_io import from_torch, to_yaml  # noqa: E402  (imports no torch: the 
 from .trace import Trace  # noqa: E402
 
 
+def __getattr__(name: str):
+    # tracer.check: the checker's package, callable as tracer.grading.check (imported on first use)
+    if name == "check":
+        import importlib
+        return importlib.import_module(".check", __name__)
+    raise AttributeError(f"module 'tracer' has no attribute {name!r}")
+
+
 def trace_file(path: str | _os.PathLike[str], **overrides: object) -> Trace:
     """Load a problem file (overrides: numbers=, decimals=, round=, steps=) and trace it."""
     return trace(load_problem(path, overrides))
 
 
-__all__ = ["trace", "trace_file", "Trace", "load_problem", "parse_problem", "Problem", "ProblemError", "from_torch",
+__all__ = ["trace", "trace_file", "Trace", "check", "load_problem", "parse_problem", "Problem", "ProblemError", "from_torch",
            "to_yaml", "__version__"]
