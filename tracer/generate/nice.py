@@ -53,6 +53,9 @@ def _twins(trace, st, l):
 
 def first_violation(trace, settings) -> Violation | None:
     p = trace.problem
+    if getattr(p, "kind", None) == "graph":      # a graph's rules: kinks, ties, saturation
+        from ..graph.nice import first_violation as graph_violation
+        return graph_violation(trace, settings)
     max_z = float(settings["max_abs_z"])
     for st in trace.steps:
         s = st.index
