@@ -40,8 +40,8 @@ W00 = ("network", 0, "linear", "W", 0, 0)
                                      (np.int64(1), 1), (np.longdouble(0.5), 0.5), (Fraction(1, 2), 0.5),
                                      (decimal.Decimal("0.5"), 0.5)])
 def test_numpy_scalars_are_the_numbers_they_hold(v, same):
-    got = trace(parse_problem(with_value(LR, v))).to_dict()
-    want = trace(parse_problem(with_value(LR, same))).to_dict()
+    got = trace(parse_problem(with_value(LR, v))).to_dict()["steps"]
+    want = trace(parse_problem(with_value(LR, same))).to_dict()["steps"]
     assert got == want
 
 
@@ -67,7 +67,7 @@ def test_numpy_arrays_are_matrices():
     d = with_value(("data", "x"), x)
     d["network"][0]["linear"]["W"] = np.array([[0.2, 0.4], [0.3, 0.5]])
     d["network"][0]["linear"]["b"] = np.array([0.3, 0.5])
-    assert trace(parse_problem(d)).to_dict() == trace(parse_problem(OR)).to_dict()
+    assert trace(parse_problem(d)).to_dict()["steps"] == trace(parse_problem(OR)).to_dict()["steps"]
     x = np.array([[np.nan, 0], [0, 1], [1, 0], [1, 1]])
     with pytest.raises(ProblemError, match=r"^data\.x\[0\]\[0\]: nan is not a number"):
         parse_problem(with_value(("data", "x"), x))
