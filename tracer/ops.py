@@ -14,6 +14,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from .losses import LOSSES
+
 
 class Ctx:
     """What evaluation needs: the values by name, the field, and (optionally) a place to keep
@@ -322,16 +324,11 @@ class Loss(Node):
         F, feat = ctx.F, self.feat
         m, n = self.counts(y)
         yh, yy, zz = (_strip(v, feat, self.aug) for v in (yhat, y, z))
+        c = F.const(LOSSES[self.kind].coefficient(self.opts, m, n))
         if self.kind == "mse":
             d = yh - yy
             total = (d * d).sum()
-            scale = Fraction(self.opts["scale"])
-            if self.opts["samples"] == "mean":
-                scale /= m
-            if self.opts["outputs"] == "mean":
-                scale /= n
-            return total * F.const(scale)
-        if self.kind == "cross_entropy":
+        elif self.kind == "cross_entropy":
             logp = F.log_softmax(zz, feat) if self.out_act == "softmax" else F.log(yh)
             total = -(yy * logp).sum()
         elif self.kind == "bce":
@@ -340,13 +337,9 @@ class Loss(Node):
             else:
                 lp, lq = F.log(yh), F.log(F.const(1) - yh)
             total = -(yy * lp + (F.const(1) - yy) * lq).sum()
-            if self.opts["outputs"] == "mean":
-                total = total * F.const(Fraction(1, n))
         else:
             raise ValueError(self.kind)
-        if self.opts["samples"] == "mean":
-            total = total * F.const(Fraction(1, m))
-        return total
+        return total * c
 
 
 class LossGrad(Node):
@@ -356,18 +349,9 @@ class LossGrad(Node):
         self.loss, self.args = loss, loss.args[:2]
 
     def factor(self, y):
-        """The constant in front: 2·scale for mse, 1 for the others; divided by m when averaged
-        over samples and by n when averaged over outputs."""
-        m, n = self.loss.counts(y)
-        o = self.loss.opts
-        c = Fraction(1)
-        if self.loss.kind == "mse":
-            c = 2 * Fraction(o["scale"])
-        if o.get("outputs") == "mean":       # mse and bce
-            c /= n
-        if o["samples"] == "mean":
-            c /= m
-        return c
+        """The constant in front (losses.LossKind.grad_coefficient): 2·scale for mse, 1 for
+        the others; divided by m when averaged over samples and by n over outputs."""
+        return LOSSES[self.loss.kind].grad_coefficient(self.loss.opts, *self.loss.counts(y))
 
     def compute(self, ctx, yhat, y):
         F, feat, aug = ctx.F, self.loss.feat, self.loss.aug

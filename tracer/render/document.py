@@ -13,6 +13,7 @@ from fractions import Fraction
 import numpy as np
 
 from .. import numtext, ops
+from ..losses import LOSSES
 from .chain import Chain
 from .entries import Entries, loss_terms
 from .escape import math_text
@@ -103,19 +104,8 @@ class Section:
 
 
 # -- words -------------------------------------------------------------------------------------
-LOSS_NAMES = {"mse": "squared error", "cross_entropy": "cross-entropy", "bce": "binary cross-entropy"}
-
-
 def loss_words(problem) -> str:
-    o = problem.loss_opts
-    if problem.loss == "mse":
-        s = "squared error, summed over outputs" if o["outputs"] == "sum" else "squared error, averaged over outputs"
-        s += ", " + ("averaged over samples" if o["samples"] == "mean" else "summed over samples")
-        return s
-    what = LOSS_NAMES[problem.loss] + " (log: the natural logarithm)"
-    if o.get("outputs") == "mean":
-        what += ", averaged over outputs"
-    return what + ", " + ("averaged over samples" if o["samples"] == "mean" else "summed over samples")
+    return LOSSES[problem.loss].describe(problem.loss_opts)
 
 
 def optimizer_facts(problem):
@@ -436,7 +426,7 @@ def fused_note(q, p) -> str:
         return ""
     act = "softmax" if p.loss == "cross_entropy" else "sigmoid"
     targets = ("every sample's targets sum to 1" if act == "softmax" else "any targets in [0, 1]")
-    return (f"{act.capitalize()} and {LOSS_NAMES[p.loss]} together: the {act}'s derivative "
+    return (f"{act.capitalize()} and {LOSSES[p.loss].words} together: the {act}'s derivative "
             f"cancels the division by Â in ∂J/∂Â, so Δ = c (Â − Y), with c the constant in front "
             f"of ∂J/∂Â (Â is the network's output A of the last layer). This holds for {targets}, "
             f"and stays right where Â is 0 or 1 to many digits (a saturated unit), where "

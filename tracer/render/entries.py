@@ -13,6 +13,7 @@ from fractions import Fraction
 import numpy as np
 
 from .. import ops
+from ..losses import LOSSES
 from .printer import Printer, const as _const
 from .tex import ATOM, POWER, PRODUCT, Math, Row, frac, neg, op, paren, power, scaled, sum_terms, wrap
 
@@ -212,14 +213,7 @@ def loss_terms(pr: Printer, q):
         yh, y = (a[1:, :] if pr.feat == 0 else a[:, 1:] for a in (yh, y))
     m = yh.shape[1 - pr.feat]
     n = yh.shape[pr.feat]
-    o = node.opts
-    c = Fraction(1)
-    if node.kind == "mse":
-        c = Fraction(o["scale"])
-    if o.get("outputs") == "mean":
-        c /= n
-    if o["samples"] == "mean":
-        c /= m
+    c = LOSSES[node.kind].coefficient(node.opts, m, n)
     num = pr.number
     terms = []
     for a, b in zip(yh.ravel(), y.ravel()):

@@ -15,6 +15,7 @@ from fractions import Fraction
 import numpy as np
 
 from .. import ops
+from ..losses import LOSSES
 from ..numbers import Real
 from ..numtext import decimal_text, is_pow10, latex_exact, latex_fraction, latex_param, rounded, short_decimal
 from . import tex
@@ -310,14 +311,11 @@ class Printer:
         """The constant in front of ∂J/∂Ŷ: symbolic (2s/m) or its number; None for 1."""
         if value is not None:
             return None if value == 1 else const(value)
-        o, kind = grad.loss.opts, grad.loss.kind
-        num = 2 * Fraction(o.get("scale", 1)) if kind == "mse" else Fraction(1)
-        den = ("m" if o["samples"] == "mean" else "") + ("n" if o.get("outputs") == "mean" else "")
-        if not den:
+        d, o = LOSSES[grad.loss.kind], grad.loss.opts
+        num, per = d.grad_scale(o), d.per(o)
+        if not per:
             return None if num == 1 else const(num)
-        if num.denominator != 1:
-            return Math(r"\frac{%d}{%d%s}" % (num.numerator, num.denominator, den), POWER)
-        return Math(r"\frac{%d}{%s}" % (num, den), POWER)
+        return Math(_coefficient(num, per), POWER)
 
 
 def const(q, param=False) -> Math:
@@ -362,11 +360,9 @@ ACT_DERIVATIVE = {
 
 def loss_formula(node, n: Notation) -> str:
     """J as a textbook writes it: one coefficient in front, 1/(2m) Σ Σ, not ½ · 1/m Σ Σ."""
-    o = node.opts
+    d, o = LOSSES[node.kind], node.opts
     yh, y = r"\hat{y}", "y"
-    per = ("m" if o["samples"] == "mean" else "") + ("n" if o.get("outputs") == "mean" else "")
-    scale = Fraction(o["scale"]) if node.kind == "mse" else Fraction(1)
-    c = _coefficient(scale, per)
+    c = _coefficient(d.scale(o), d.per(o))
     sums = r"\sum_{i=1}^{m} \sum_{k=1}^{n}"
     if node.kind == "mse":
         return rf"{c}{sums} \left({yh}_{{ik}} - {y}_{{ik}}\right)^2"

@@ -14,6 +14,7 @@ from fractions import Fraction
 import numpy as np
 
 from .. import ops
+from ..losses import LOSSES
 from ..messages import terminal_safe
 from ..numtext import plain, rounded, unicode_power
 from .printer import Printer
@@ -27,7 +28,6 @@ SECTIONS = {"forward": "Forward pass", "loss": "Loss", "backward": "Backward pas
             "update": "Update", "state": "Update"}
 ACT = {"identity": "id", "relu": "ReLU", "leaky_relu": "LReLU", "sigmoid": "σ", "tanh": "tanh",
        "softmax": "softmax"}
-LOSS_WORDS = {"mse": "squared error", "cross_entropy": "cross-entropy", "bce": "binary cross-entropy"}
 
 
 class TextPrinter(Printer):
@@ -235,9 +235,8 @@ class Formula:
         return f"{self._coef(n.grad, y)}({self.p(yh)} − {self.p(y)})"
 
     def _Loss(self, n):
-        o = n.opts
-        per = ("m" if o["samples"] == "mean" else "") + ("n" if o.get("outputs") == "mean" else "")
-        scale = Fraction(o["scale"]) if n.kind == "mse" else Fraction(1)
+        d = LOSSES[n.kind]
+        per, scale = d.per(n.opts), d.scale(n.opts)
         den = ("" if scale.denominator == 1 else str(scale.denominator)) + per
         c = (f"{scale.numerator}/({den}) " if len(den) > 1 else f"{scale.numerator}/{den} ") if den else \
             ("" if scale == 1 else f"{plain(scale)} ")
@@ -302,7 +301,7 @@ def header_lines(trace, symbols, decimals) -> list[str]:
                                   for L in p.layers]
     out.append("Network: " + " → ".join(sizes))
     J = trace.steps[0].quantities["J"]
-    out.append(f"Loss: {LOSS_WORDS.get(p.loss, p.loss)}, J = {Formula(symbols, J.parts)(J.expr)}, "
+    out.append(f"Loss: {LOSSES[p.loss].words}, J = {Formula(symbols, J.parts)(J.expr)}, "
                f"m = {len(trace.steps[0].batch)} samples" + (" per batch" if len(p.batches()) > 1 else ""))
     opt = ", ".join(_opt_item(k, v) for k, v in p.opt_opts.items() if v not in (0, False, None))
     out.append(f"Optimizer: {p.optimizer}" + (f" ({opt})" if opt else ""))
