@@ -56,6 +56,8 @@ def generate(template_path, count, seed, out_dir, fmt, combined, detail, max_ent
                disable=None if count > 1 else True)
     try:
         template = load_template(template_path)
+        for w in template.warnings:
+            click.echo(f"Warning: {w}", err=True)
         run = Run(template, name, count, seed, fmt, combined, detail, max_entries)
         files, draws = write_run(run, out_dir, write_output, progress=lambda: bar.update(1))
     except (TemplateError, ProblemError) as e:

@@ -40,6 +40,11 @@ def _titled(raw, k):
     return {**raw, "title": f"{base} (variant {k})" if base else f"Variant {k}"}
 
 
+def _exact(raw, prob, tr):
+    """The trace the rules read: the same numbers in exact arithmetic, whatever the output mode."""
+    return tr if prob.numbers == "exact" else run_trace(parse_problem({**raw, "numbers": "exact"}))
+
+
 def draw_variant(template: Template, seed: int, k: int, taken=frozenset()) -> Variant:
     rng = rng_for(seed, k)
     rejected = Counter()
@@ -57,14 +62,20 @@ def draw_variant(template: Template, seed: int, k: int, taken=frozenset()) -> Va
             prob = parse_problem(raw)
         except ProblemError as e:
             # the template itself is wrong (shapes, names, ranges the problem refuses)
-            raise TemplateError(template.where(e.place), e.message) from None
+            raise TemplateError(*template.explain(e.place, e.message)) from None
         try:
             tr = run_trace(prob)
         except (ProblemError, ZeroDivisionError, OverflowError, ArithmeticError) as e:
             rejected["the trace fails"] += 1
             example.setdefault("the trace fails", str(e))
             continue
-        bad = first_violation(tr, template.settings)
+        try:
+            judged = _exact(raw, prob, tr)
+        except (ProblemError, ZeroDivisionError, OverflowError, ArithmeticError) as e:
+            rejected["the trace fails"] += 1
+            example.setdefault("the trace fails", f"in exact numbers: {e}")
+            continue
+        bad = first_violation(judged, template.settings, shown=prob)
         if bad is None:
             return Variant(k, raw, key, prob, tr, n)
         rejected[bad.rule] += 1
