@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from check_reference import text
 
 from tracer.check import check_files
 
@@ -61,14 +62,6 @@ def or_gate(lr=0.5):
     v["W2_next"], v["b2_next"] = W2 - lr * v["dW2"], b2 - lr * v["db2"]
     v["W1"], v["W2"], v["A0"], v["Y"] = W1, W2, X, Y
     return v
-
-
-def text(a, digits=10):
-    """Numbers as a student would write them, to `digits` decimals (strings keep the text)."""
-    a = np.asarray(a, float)
-    if a.ndim == 0:
-        return f"{float(a):.{digits}f}"
-    return [text(x, digits) for x in a]
 
 
 V = or_gate()

@@ -277,7 +277,11 @@ def test_answer_keys_in_every_number_mode(mode, tmp_path):
     if "check" not in SUBCOMMANDS:
         pytest.skip("trace-net check is not registered yet")
     src = tmp_path / "t.yaml"
-    src.write_text(mode + "\n" + (ROOT / "examples/templates/or_gate.yaml").read_text())
+    # the mode's keys replace the template's own (a key given twice is refused)
+    keys = {line.split(":")[0] for line in mode.splitlines()}
+    own = [line for line in (ROOT / "examples/templates/or_gate.yaml").read_text().splitlines()
+           if line.split(":")[0] not in keys]
+    src.write_text(mode + "\n" + "\n".join(own) + "\n")
     assert invoke("generate", src, "-n", 2, "--seed", 3, "-o", tmp_path / "o").exit_code == 0
     for k in (1, 2):
         problem, key = tmp_path / "o" / f"problem-{k}.yaml", tmp_path / "o" / f"answers-{k}.yaml"

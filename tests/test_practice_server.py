@@ -79,7 +79,7 @@ def test_a_problem_page_has_an_input_per_entry_laid_out_as_the_matrix(client):
     assert html.count('class="card"') == 17
     assert 'data-key="0:W1"' not in html and 'data-key="0:A0"' not in html
     # the problem: its conventions, data and given matrices, the vendored KaTeX
-    assert "samples as columns" in html and "learning rate η = 0.5" in html
+    assert "samples as columns" in html and r'learning rate <span class="m">\eta = 0.5</span>' in html
     assert r"W^{[1]} &amp;= \begin{bmatrix} 0.2 &amp; 0.4 \\ 0.3 &amp; 0.5 \end{bmatrix}" in html
     assert '"static/katex/katex.min.js"' not in html and '"../static/katex/katex.min.js"' in html
 

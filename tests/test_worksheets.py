@@ -169,7 +169,8 @@ def test_problem_section_states_the_givens_and_conventions():
     t = md(OR)
     assert "input (2) → linear 2 + sigmoid → linear 1 + sigmoid" in t
     assert "| $2$ | $0$ | $1$ | $1$ |" in t                                  # data table, sample 2
-    assert "1/2 × squared error, summed over outputs, averaged over samples" in t
+    assert "squared error, summed over outputs, averaged over samples (m = 4 samples, n = 1 output, " in t
+    assert r"$J = \frac{1}{2m}\sum_{i=1}^{m} \sum_{k=1}^{n} \left(\hat{y}_{ik} - y_{ik}\right)^2$" in t
     assert r"\eta = 0.5" in t and "samples as columns" in t
     assert r"W^{[1]} &= \begin{bmatrix} 0.2 & 0.4 \\ 0.3 & 0.5 \end{bmatrix}" in t
 
@@ -332,17 +333,17 @@ def test_bce_averaged_over_outputs_as_torch_bceloss_mean():
         [(s(0.5) - 1) / 4, s(0.2) / 4, s(-0.5) / 4, (s(-0.4) - 1) / 4], rel=1e-12)
     sheet = render(t, "markdown")
     assert "binary cross-entropy (log: the natural logarithm), averaged over outputs, averaged over samples" in sheet
-    assert r"J = -\frac{1}{m}\sum_{i=1}^{m} \frac{1}{n}\sum_{k=1}^{n} \left[y_{ik}" in sheet
+    assert r"J = -\frac{1}{mn}\sum_{i=1}^{m} \sum_{k=1}^{n} \left[y_{ik}" in sheet
     assert r"\Delta^{[1]} &= \frac{1}{mn}\left(A^{[1]} - Y\right)" in sheet
 
 
 def test_augmented_layout_is_stated_with_w_tilde_and_no_question_marks():
     t = run(MFNET)
     tex, md_ = render(t, "latex"), render(t, "markdown")
-    assert r"\textbf{Layout:} samples as columns: Z = \~{W} A" in tex
-    assert r"b folded into \~{W} as its first column" in tex
+    assert r"\textbf{Layout:} samples as columns: $Z^{[l]} = \tilde{W}^{[l]} A^{[l-1]}$" in tex
+    assert r"b folded into $\tilde{W}$ as its first column" in tex
     assert "?" not in tex                      # every character set, none replaced
-    assert "samples as columns: Z = W̃ A" in md_
+    assert r"samples as columns: $Z^{[l]} = \tilde{W}^{[l]} A^{[l-1]}$" in md_
 
 
 def test_fused_softmax_delta_says_why_it_skips_dA():

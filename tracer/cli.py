@@ -5,6 +5,7 @@ schema, ...) sit beside it.  Bad input: one message naming the place, exit statu
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -17,11 +18,24 @@ from . import __version__
 EXAMPLE = """\b
 Examples:
   trace-net worked_examples/or_gate/problem.yaml
-  trace-net problem.yaml --format latex -o sheet.tex
+  trace-net problem.yaml -o sheet.pdf            (the format from the extension)
   trace-net problem.yaml --format json --numbers float --steps 3
   cat problem.yaml | trace-net - --round 3
+  trace-net examples -o .                        (the worked examples and templates)
 """
 
+EXIT_CODES = """\b
+Exit status:
+  0  done (check: every given answer correct)
+  1  check: some answer not correct; or pdflatex failed
+  2  bad input or usage: one line naming the place
+"""
+
+COMPLETION = """\b
+Shell completion (commands, options, files), e.g. in ~/.bashrc:
+  eval "$(_TRACE_NET_COMPLETE=bash_source trace-net)"
+(zsh: zsh_source in ~/.zshrc; fish: fish_source.)
+"""
 
 class InputError(click.ClickException):
     """Bad input: exit status 2, one line."""
@@ -74,8 +88,53 @@ SUBCOMMANDS = {
     "generate": "tracer.commands.generate:generate",
     "schema": "tracer.commands.schema:schema",
     "from-torch": "tracer.commands.from_torch:from_torch_cmd",
+    "examples": "tracer.commands.examples:examples",
     "practice": "tracer.commands.practice:practice",
 }
+
+# Format names, their short forms, and the format an output file's extension implies.
+FORMAT_ALIASES = {"md": "markdown", "tex": "latex"}
+EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".tex": "latex", ".json": "json", ".pdf": "pdf"}
+
+
+class FormatChoice(click.Choice):
+    """A format name; 'md' and 'tex' are accepted for markdown and latex."""
+
+    def __init__(self, choices):
+        super().__init__(list(choices))
+
+    def convert(self, value, param, ctx):
+        return super().convert(FORMAT_ALIASES.get(str(value).lower(), value), param, ctx)
+
+
+def output_format(fmt, output, choices, default="markdown"):
+    """The format asked for, else the one the output file's extension names (-o sheet.pdf),
+    else `default`."""
+    if fmt is not None:
+        return fmt
+    if output and output != "-":
+        implied = EXTENSIONS.get(Path(output).suffix.lower())
+        if implied in choices:
+            return implied
+    return default
+
+
+def format_option(choices, help="Output format"):
+    """--format/-f with the choices and their short forms; None when not given, so that
+    output_format can take the format from the file name."""
+    names = "|".join(choices)
+    exts = " ".join(e for e, f in EXTENSIONS.items() if f in choices and e != ".markdown")
+    return click.option("-f", "--format", "fmt", type=FormatChoice(choices), default=None,
+                        metavar=f"[{names}]",
+                        help=f"{help} (md and tex accepted).  Default: from the -o file's "
+                             f"extension ({exts}), else markdown.")
+
+
+def os_error_message(e: OSError) -> str:
+    """An operating-system failure (a disk full, a folder not writable) as one line."""
+    what = (e.strerror or str(e)).rstrip(".")
+    what = what[:1].lower() + what[1:]
+    return f"{e.filename}: {what}" if e.filename else what
 
 
 class DefaultGroup(click.Group):
@@ -92,24 +151,76 @@ class DefaultGroup(click.Group):
         return super().get_command(ctx, name)
 
     def parse_args(self, ctx, args):
+        if not args and not ctx.resilient_parsing:
+            click.echo(ctx.get_help())         # a bare `trace-net`: how to use it
+            ctx.exit(0)
         known = set(self.commands) | set(SUBCOMMANDS)
         if args and args[0] not in known and args[0] not in ("--help", "-h", "--version"):
+            _refuse_mistyped_command(args[0], sorted(known - {"trace"}))
             args = ["trace"] + list(args)
-        elif not args:
-            args = ["trace"]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except OSError as e:
+            import errno
+            if e.errno == errno.EPIPE:      # `trace-net ... | head`: click ends it quietly
+                raise
+            raise InputError(os_error_message(e)) from None
+
+    def shell_complete(self, ctx, incomplete):
+        # the first word is a subcommand or a problem file: offer both
+        from click.shell_completion import CompletionItem
+        return super().shell_complete(ctx, incomplete) + [CompletionItem(incomplete, type="file")]
 
     def format_usage(self, ctx, formatter):
         formatter.write_usage("trace-net", "PROBLEM.yaml [OPTIONS] | COMMAND [ARGS]...")
 
+    # Every message of every command passes here on its way to the terminal (messages.py).
+    def make_context(self, *args, **kwargs):
+        with terminal_safe_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx):
+        with terminal_safe_errors():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def terminal_safe_errors():
+    """Error messages with user text (a key, a path, a value) made safe for the terminal."""
+    from .messages import terminal_safe
+    try:
+        yield
+    except click.ClickException as e:
+        e.message = terminal_safe(e.message)
+        if getattr(e, "ui_filename", None):
+            e.ui_filename = terminal_safe(e.ui_filename)
+        raise
+
+
+def _refuse_mistyped_command(word: str, commands: list):
+    """`trace-net chek P A`: a word that is no file, looks like no file name and is close to a
+    command is a mistyped command, not a problem file."""
+    import difflib
+    if word.startswith("-") or "." in word or os.sep in word or "/" in word or os.path.exists(word):
+        return
+    close = difflib.get_close_matches(word, commands, n=1, cutoff=0.6)
+    if close:
+        raise InputError(f"no command '{word}' and no file of that name: did you mean '{close[0]}'? "
+                         f"(commands: {', '.join(commands)})")
+
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]},
-             epilog=EXAMPLE)
+             epilog=EXAMPLE + "\n" + EXIT_CODES + "\n" + COMPLETION)
 @click.version_option(__version__, prog_name="trace-net")
 def main():
     """Trace training steps of a small neural network and write the whole derivation down.
 
-    trace-net PROBLEM.yaml writes the worksheet of the problem (Markdown by default).
+    trace-net PROBLEM.yaml writes the worksheet of the problem (Markdown by default;
+    trace-net trace --help lists its options).  `trace-net examples` lists the worked
+    examples and templates that come with trace-net.
     """
 
 
@@ -132,10 +243,13 @@ def load(problem_path, numbers=None, decimals=None, round_=None, steps=None):
         raise fail(e) from None
 
 
-@main.command("trace", context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXAMPLE)
-@click.argument("problem", metavar="PROBLEM.yaml", required=False)
-@click.option("-f", "--format", "fmt", type=click.Choice(["markdown", "latex", "json", "pdf"]),
-              default="markdown", show_default=True, help="Output format.")
+TRACE_FORMATS = ("markdown", "latex", "json", "pdf")
+
+
+@main.command("trace", context_settings={"help_option_names": ["-h", "--help"]},
+              epilog=EXAMPLE + "\n" + EXIT_CODES)
+@click.argument("problem", metavar="PROBLEM.yaml", required=False, type=click.Path(dir_okay=False))
+@format_option(TRACE_FORMATS)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (default: standard output).")
 @click.option("--detail", type=click.Choice(["matrix", "entries", "chain"]), default="matrix", show_default=True,
               help="How much of each computation the worksheet writes out.")
@@ -148,6 +262,7 @@ def trace_cmd(problem, fmt, output, detail, max_entries, blank, numbers, decimal
     """Trace PROBLEM.yaml ('-' for standard input) and write its worksheet."""
     if problem is None:
         raise click.UsageError("give a problem file (or '-' for standard input); see trace-net --help")
+    fmt = output_format(fmt, output, TRACE_FORMATS)
     from .engine import trace
     from .schema import ProblemError
     prob = load(problem, numbers, decimals, round_, steps)

@@ -7,6 +7,9 @@ second hand-kept copy.
 from __future__ import annotations
 
 import difflib
+import operator
+import re
+import sys
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -49,35 +52,109 @@ class Num(Fraction):
         return max(0, d - int(exp or 0))
 
 
+# Numbers as text: ASCII digits only (Python's Decimal and int would take "٣", "0_3" and
+# " 3 "), decimal, with an exponent, or a fraction "p/q".
+_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?([0-9]+))?", re.ASCII)
+_FRACTION = re.compile(r"([-+]?[0-9]+)\s*/\s*([-+]?[0-9]+)", re.ASCII)
+_NOT_FINITE = re.compile(r"[-+]?\.?(?:inf|infinity|nan)", re.IGNORECASE)
+# Magnitudes trace-net takes: what float64 holds with room (its range is 2.2e-308 to 1.8e308),
+# and at most DIGIT_LIMIT digits in a numerator, a denominator or a decimal's digits.
+MAX_EXPONENT, MIN_EXPONENT = 307, -300
+NUMBER_DIGITS = 1000
+RANGE_TEXT = "nonzero numbers lie between 1e-300 and 1e308 in size"
+
+
+class NotANumber(ValueError):
+    """Text that is no number at all (as opposed to one out of range)."""
+
+
+def number_value(text: str) -> Fraction:
+    """The exact value of a number written as text, or ValueError saying why not (its text
+    completes "'…' <reason>")."""
+    t = text.strip()
+    m = _FRACTION.fullmatch(t)
+    if m:
+        p, q = m.groups()
+        if max(len(p), len(q)) > NUMBER_DIGITS + 1:
+            raise ValueError(f"has more than {NUMBER_DIGITS} digits")
+        if int(q) == 0:
+            raise ValueError("divides by zero")
+        val = Fraction(int(p), int(q))
+    elif m := _DECIMAL.fullmatch(t):
+        digits = sum(c.isdigit() for c in t.lower().partition("e")[0])
+        if digits > NUMBER_DIGITS:
+            raise ValueError(f"has more than {NUMBER_DIGITS} digits")
+        if m.group(1) and len(m.group(1).lstrip("0")) > 12:
+            raise ValueError(f"is out of range: {RANGE_TEXT}")
+        d = Decimal(t)
+        if d and not MIN_EXPONENT <= d.adjusted() <= MAX_EXPONENT:
+            raise ValueError(f"is out of range: {RANGE_TEXT}")
+        return Fraction(d)
+    elif _NOT_FINITE.fullmatch(t):
+        raise ValueError("is not a number trace-net accepts (no infinities or NaN)")
+    else:
+        raise NotANumber('is not a number (an integer, a decimal or a fraction like "1/3")')
+    check_range(val)
+    return val
+
+
+def check_range(val: Fraction):
+    """ValueError when a nonzero |val| is outside 1e-300 .. 1e308 (float64 holds it, and
+    its exact fraction stays small)."""
+    if val:
+        a = abs(val)
+        if a >= Fraction(10) ** (MAX_EXPONENT + 1) or a < Fraction(1, 10 ** -MIN_EXPONENT):
+            raise ValueError(f"is out of range: {RANGE_TEXT}")
+
+
 def parse_number(v, place) -> Num:
+    """A number from a file (a Num already, or a string) or from a Python caller (int, float,
+    Fraction, Decimal, numpy scalars); anything else is refused naming `place`."""
     if isinstance(v, Num):
         return v
-    if isinstance(v, bool) or v is None:
+    if isinstance(v, (bool, np_bool_types())) or v is None:
         raise ProblemError(place, f"expected a number, got {_show(v)}")
-    if isinstance(v, int):
-        return Num(v, str(v))
-    if isinstance(v, float):  # only from Python callers; YAML floats arrive as Num
-        return Num(Fraction(Decimal(repr(v))), repr(v))
-    if isinstance(v, str):
-        t = v.strip()
-        try:
-            if "/" in t:
-                p, q = t.split("/")
-                val = Fraction(int(p), int(q))
-            else:
-                d = Decimal(t)
-                if not d.is_finite():
-                    raise ValueError
-                val = Fraction(d)
-            return Num(val, t)
-        except (ValueError, ZeroDivisionError, InvalidOperation):
-            pass
+    try:
+        if isinstance(v, str):
+            return Num(number_value(v), v.strip())
+        if isinstance(v, (int, Fraction)) or _is_integer(v):
+            val = Fraction(v if isinstance(v, Fraction) else operator.index(v))
+            check_range(val)
+            return Num(val, str(val))
+        if isinstance(v, (float, Decimal)) or _is_float(v):
+            # a float means its shortest decimal text (0.1 is 1/10, as in a file)
+            text = str(v) if isinstance(v, Decimal) else repr(float(v))
+            return Num(number_value(text), text)
+    except NotANumber:
+        pass
+    except ValueError as e:
+        raise ProblemError(place, f"{_show(v)} {e}") from None
     raise ProblemError(place, f"expected a number (integer, decimal or fraction like \"1/3\"), got {_show(v)}")
 
 
+def np_bool_types():
+    """numpy's bool type, when numpy is loaded (it always is with the engine)."""
+    np = sys.modules.get("numpy")
+    return (np.bool_,) if np is not None else ()
+
+
+def _is_integer(v):
+    np = sys.modules.get("numpy")
+    return np is not None and isinstance(v, np.integer)
+
+
+def _is_float(v):
+    np = sys.modules.get("numpy")
+    return np is not None and isinstance(v, np.floating)
+
+
 def _show(v):
+    """A value as a message shows it: the user's own text, never a Python repr."""
+    from .messages import quoted
+    if isinstance(v, Num):
+        return quoted(v.text)
     if isinstance(v, str):
-        return repr(v)
+        return quoted(v)
     if v is None:
         return "nothing (null)"
     if isinstance(v, bool):
@@ -86,7 +163,18 @@ def _show(v):
         return "a list"
     if isinstance(v, dict):
         return "a mapping"
-    return repr(v)
+    if isinstance(v, (set, frozenset)):
+        return "a set"
+    if isinstance(v, int) or _is_integer(v):
+        s = str(int(v)) if abs(int(v)).bit_length() < 3000 else "a very long integer"
+        return s if len(s) <= 40 else s[:20] + "…" + s[-5:]
+    if isinstance(v, Decimal):
+        return str(v)
+    if isinstance(v, Fraction):
+        return f"{v.numerator}/{v.denominator}"
+    if isinstance(v, float) or _is_float(v):
+        return repr(float(v))
+    return f"a value of type {type(v).__name__}"
 
 
 def near_miss(key, choices):
@@ -95,6 +183,8 @@ def near_miss(key, choices):
 
 
 def join(place, key):
+    if isinstance(key, Num):
+        key = key.text
     if isinstance(key, int):
         return f"{place}[{key}]"
     return f"{place}.{key}" if place else str(key)
@@ -144,7 +234,7 @@ class Integer(Spec):
     def check(self, v, place):
         if v is None and self.nullable:
             return None
-        if isinstance(v, bool) or not isinstance(v, int):
+        if isinstance(v, bool) or not (isinstance(v, int) or _is_integer(v)):
             raise ProblemError(place, f"expected a whole number, got {_show(v)}")
         if self.lo is not None and v < self.lo:
             raise ProblemError(place, f"must be at least {self.lo}, got {v}")

@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import ops
 from .rule import text_decimals
+from .student import updated_from
 from .values import evaluate, fracs
 
 OURS = " (compared with what your own earlier answers give)"
@@ -77,7 +78,7 @@ class Diagnoser:
         if q.kind == "param" and prior in self.student.given:
             return (f"not the {prior[1]} you wrote in step {prior[0]}: miscopied when carried over "
                     "to the next step")
-        before = _updated_from(key[1], self.trace.steps[key[0]].quantities)
+        before = updated_from(key[1], self.trace.steps[key[0]].quantities)
         for rule, extra in ((self.rule, ""), (None, None)):
             for label, R, env in refs:
                 ru = rule or self.rule.coarser(nums, R)
@@ -268,13 +269,6 @@ class Diagnoser:
     def _off(self, G, R, base=None):
         bad = ~self.rule.close(G, R, base)
         return [idx for idx in np.ndindex(G.shape) if bad[idx]]
-
-
-def _updated_from(name, quantities):
-    """θ's name for an updated parameter θ_new (W1 for W1_next), else None."""
-    if name.endswith("_next") and name[:-5] in quantities:
-        return name[:-5]
-    return None
 
 
 def _ref_name(node):

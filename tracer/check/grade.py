@@ -17,7 +17,7 @@ import numpy as np
 from ..recorder import HIDDEN
 from . import guards
 from .diagnose import Diagnoser
-from .student import Student
+from .student import Student, updated_from
 from .values import fracs, nested
 
 
@@ -69,13 +69,13 @@ class Case:
     ref: object                    # what the true operation gives on their earlier values (or None)
     R: np.ndarray | None           # ref as Fractions
     base: np.ndarray | None        # θ before the update, for an updated parameter θ_new
+    own_base: np.ndarray | None    # ... and θ as the student has it (their earlier W_next)
     rests: set                     # the given answers it rests on
     path: set                      # the values computed on the way to them
     slips: list                    # the given answers upstream not judged correct
 
-    @property
-    def where(self):
-        return lambda k: _where(k, self.key[0])
+    def where(self, key):
+        return _where(key, self.key[0])
 
 
 def grade(trace, answers, rule) -> Grading:
@@ -114,8 +114,11 @@ def _case(trace, student, key, a, status) -> Case:
     st = trace.steps[s]
     ref = student.ref[key]
     rests, path = student.upstream(key)
+    before = updated_from(name, st.quantities)
     return Case(key, a, np.asarray(nested(a.nums), dtype=object), fracs(trace, st.quantities[name].value),
-                ref, None if ref is None else fracs(trace, ref), before_update(trace, st, name),
+                ref, None if ref is None else fracs(trace, ref),
+                None if before is None else fracs(trace, st.quantities[before].value),
+                None if before is None else fracs(trace, student.envs[s][before]),
                 rests, path, guards.slips_upstream(rests, status))
 
 
@@ -130,33 +133,41 @@ def judge(trace, student, case, rule) -> Result:
         return res
     if rule.matches(case.G, case.T, case.base):
         res.status = "correct"
-    elif case.R is not None and rule.matches(case.G, case.R, case.base):
-        _credit_own(trace, student, case, res)
+    elif case.R is not None and rule.matches(case.G, case.R, case.own_base):
+        _credit_own(trace, student, case, rule, res)
     if res.status == "wrong" and res.diagnosis is None and case.slips:
         _credit_mixed(trace, student, case, rule, res)
     return res
 
 
-def _credit_own(trace, student, case, res):
-    """G is what the student's own earlier answers give: correct (honest rounding carried
-    along) when those are all correct, else carried unless they make it trivial."""
-    if not case.slips:
-        res.status = "correct"
-        res.note = "agrees with the values your own (rounded) earlier answers give"
-        return
-    trivial = guards.trivial(trace, student, list(case.path) + case.slips, case.key, case.ref)
-    if trivial:
+def _credit_own(trace, student, case, rule, res):
+    """G is what the student's own earlier answers give, but not the truth: carried, unless
+    those answers make it trivial.  When each of them was right (within the tolerance) the
+    note says that their small differences from the truth grew past it here."""
+    found = guards.trivial(trace, student, rule, case.key, case.ref)
+    if found:
         res.diagnosis = ("what your earlier answers give, but they make it trivial ("
-                         + ", ".join(map(case.where, sorted(trivial))) + " all zero): no credit carried forward")
+                         + guards.describe(found) + "): no credit carried forward")
         return
-    res.status = "carried"
-    res.note = "error carried forward from your " + ", ".join(map(case.where, case.slips))
+    res.status, res.reference = "carried", case.ref
+    if case.slips:
+        res.note = "error carried forward from your " + ", ".join(map(case.where, case.slips))
+        return
+    shifted = [k for k in sorted(case.rests)
+               if not _same(fracs(trace, student.value(k)), fracs(trace, trace.steps[k[0]].quantities[k[1]].value))]
+    res.note = ("carried forward from your " + (", ".join(map(case.where, shifted)) or "earlier answers")
+                + ": right within the tolerance there, but their differences from the true values "
+                  "grow past it here")
+
+
+def _same(A, B) -> bool:
+    return A.shape == B.shape and all(a == b for a, b in zip(A.ravel(), B.ravel()))
 
 
 def _credit_mixed(trace, student, case, rule, res):
     """A grader's second look: the true value of one operand, the student's own of another."""
-    mixed = guards.second_look(trace, student, case.key, case.G, rule)
-    if mixed is None or guards.trivial(trace, student, list(case.path) + case.slips, case.key, mixed[0]):
+    mixed = guards.second_look(trace, student, rule, case.key, case.G)
+    if mixed is None:
         return
     value, reset = mixed
     res.status, res.reference = "carried", value
@@ -169,13 +180,6 @@ def _mark_first_error(results):
     first = next((r for r in results if r.status == "wrong"), None)
     if first is not None:
         first.first = True
-
-
-def before_update(trace, st, name):
-    """θ at the start of the step, for an updated parameter θ_new (else None)."""
-    if name.endswith("_next") and name[:-5] in st.quantities:
-        return fracs(trace, st.quantities[name[:-5]].value)
-    return None
 
 
 def _where(key, step):

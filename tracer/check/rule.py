@@ -76,17 +76,26 @@ class Rule:
 
     def close(self, G, R, base=None) -> np.ndarray:
         """Entrywise match of two equally shaped arrays of Fractions.  With `base` (the
-        parameter before an update) the relative part is measured on the change R − base:
-        1 % of a weight would hide a wrong update entirely (seed 003's lr 0.01 steps)."""
+        parameter before an update) the rule is applied to the change R − base, in both modes:
+        1 % (or N significant figures) of a weight would hide a wrong update entirely (seed
+        003's lr 0.01 steps; W_next = W copied passed --sigfigs 2)."""
         G, R = np.asarray(G, dtype=object), np.asarray(R, dtype=object)
-        # significant figures are a property of the number written (θ_new), so only the
-        # relative rule moves to the update
-        B = None if base is None or self.sigfigs is not None else np.asarray(base, dtype=object)
+        B = None if base is None else np.asarray(base, dtype=object)
         out = np.zeros(G.shape, dtype=bool)
         for idx in np.ndindex(G.shape):
-            size = R[idx] if B is None else R[idx] - B[idx]
-            out[idx] = abs(G[idx] - R[idx]) <= self.tol(size)
+            if B is None:
+                tol = self.tol(R[idx])
+            else:
+                # N significant figures of the change, but never finer than atol (the last
+                # decimal the worksheet shows θ_new with): seed 004 writes θ_new to 4 decimals
+                tol = max(self.tol(R[idx] - B[idx]), self.atol)
+            out[idx] = abs(G[idx] - R[idx]) <= tol
         return out
+
+    def is_zero(self, V) -> bool:
+        """Every entry within the tolerance of 0 (|v| ≤ atol): what counts as 0 when matching
+        counts as 0 for the guards too, so 0.00001 everywhere games nothing that 0 does not."""
+        return all(abs(v) <= self.tol(Fraction(0)) for v in np.asarray(V, dtype=object).ravel())
 
     def matches(self, G, R, base=None) -> bool:
         return np.shape(G) == np.shape(R) and bool(self.close(G, R, base).all())
@@ -120,7 +129,8 @@ class Rule:
                   "it makes (new value − old value), not to the new value itself")
         if self.sigfigs is not None:
             return (f"an entry counts as right when it agrees with the true value to {self.sigfigs} "
-                    f"significant figures (±1 in the last); a true 0 needs |given| ≤ {_show(self.atol)}")
+                    f"significant figures (±1 in the last); a true 0 needs |given| ≤ {_show(self.atol)}"
+                    + update + f", within ±{_show(self.atol)} at least")
         return (f"an entry counts as right when |given − true| ≤ max({_show(self.rtol)}·|true|, "
                 f"{_show(self.atol)})" + update)
 

@@ -66,3 +66,10 @@ class Student:
                 path.add(d)
                 todo.extend(self.deps[d])
         return rests, path
+
+
+def updated_from(name, quantities):
+    """θ's name for an updated parameter θ_new (W1 for W1_next), else None."""
+    if name.endswith("_next") and name[:-5] in quantities:
+        return name[:-5]
+    return None

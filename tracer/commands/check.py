@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..cli import InputError, fail, write_output
+from ..cli import InputError, fail, format_option, output_format, write_output
 
 EXAMPLES = """\b
 Examples:
@@ -19,8 +19,7 @@ Exit status: 0 every given answer correct, 1 some not, 2 bad input.
 @click.command("check", context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXAMPLES)
 @click.argument("problem", metavar="PROBLEM.yaml")
 @click.argument("answers", metavar="ANSWERS.yaml")
-@click.option("-f", "--format", "fmt", type=click.Choice(["markdown", "latex", "json"]), default="markdown",
-              show_default=True, help="Report format.")
+@format_option(("markdown", "latex", "json"), "Report format")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (default: standard output).")
 @click.option("--rtol", help="Relative tolerance (default 0.01).")
 @click.option("--atol", help="Absolute tolerance (default 10^-decimals of the problem).")
@@ -28,6 +27,7 @@ Exit status: 0 every given answer correct, 1 some not, 2 bad input.
 def check(problem, answers, fmt, output, rtol, atol, sigfigs):
     """Grade the answers in ANSWERS.yaml (a mapping of quantity names to values) against PROBLEM.yaml:
     correct, carried forward from your own earlier answers, or wrong with a diagnosis."""
+    fmt = output_format(fmt, output, ("markdown", "latex", "json"))
     from ..check import check_files
     from ..check.report import render
     from ..schema import ProblemError

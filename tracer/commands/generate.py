@@ -11,7 +11,7 @@ import time
 
 import click
 
-from ..cli import InputError, fail, write_output
+from ..cli import FormatChoice, InputError, fail, write_output
 
 MAX_COUNT = 1000
 
@@ -30,7 +30,7 @@ Examples:
               help="Same seed, same variants, on any machine.")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True,
               help="Folder for the files (made if missing).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["markdown", "latex", "pdf"]), default="markdown",
+@click.option("-f", "--format", "fmt", type=FormatChoice(["markdown", "latex", "pdf"]), default="markdown",
               show_default=True, help="Format of the problem sheets and solutions.")
 @click.option("--combined", is_flag=True, help="Also write all problem sheets as one document, and all solutions.")
 @click.option("--detail", type=click.Choice(["matrix", "entries", "chain"]), default="matrix", show_default=True,

@@ -34,7 +34,6 @@ def build_sheet(entry) -> dict:
         "name": entry.name, "title": doc["title"], "digest": entry.digest,
         "facts": doc["facts"], "layers": doc["layers"], "diagram": doc["diagram"],
         "figure": figure_px(doc["figure"]), "activations": doc["activations"],
-        "loss_formula": doc["loss_formula"], "loss_words": doc["loss_words"], "lr": doc["lr"],
         "data": doc["data"], "givens": [b.lines for b in doc["givens"]],
         "steps": steps, "n_steps": len(t.steps), "n_asked": len(cards),
         "spec": {"name": entry.name, "digest": entry.digest, "steps": len(t.steps),

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .. import ops
+from .. import numtext, ops
 from .chain import Chain
 from .entries import Entries, loss_terms
 from .escape import math_text
@@ -93,8 +93,6 @@ def loss_words(problem) -> str:
     if problem.loss == "mse":
         s = "squared error, summed over outputs" if o["outputs"] == "sum" else "squared error, averaged over outputs"
         s += ", " + ("averaged over samples" if o["samples"] == "mean" else "summed over samples")
-        if o["scale"] != 1:
-            s = f"{_num(o['scale'])} × " + s
         return s
     what = LOSS_NAMES[problem.loss] + " (log: the natural logarithm)"
     if o.get("outputs") == "mean":
@@ -102,18 +100,20 @@ def loss_words(problem) -> str:
     return what + ", " + ("averaged over samples" if o["samples"] == "mean" else "summed over samples")
 
 
-def optimizer_words(problem) -> str:
+def optimizer_facts(problem):
     o = problem.opt_opts
     names = {"sgd": "gradient descent (SGD)", "adam": "Adam", "adamw": "AdamW"}
-    parts = [names.get(problem.optimizer, problem.optimizer), f"learning rate η = {_num(o['lr'])}"]
-    for k in ("momentum", "weight_decay"):
+    segs = [_t(names.get(problem.optimizer, problem.optimizer) + ", learning rate "),
+            _m(r"\eta = " + _param_tex(o["lr"]))]
+    for k, sym in (("momentum", r"\mu"), ("weight_decay", r"\lambda")):
         if o.get(k):
-            parts.append(f"{k.replace('_', ' ')} {_num(o[k])}")
+            segs += [_t(f", {k.replace('_', ' ')} "), _m(f"{sym} = {_param_tex(o[k])}")]
     if o.get("nesterov"):
-        parts.append("Nesterov")
+        segs.append(_t(", Nesterov"))
     if "betas" in o:
-        parts.append(f"β₁ = {_num(o['betas'][0])}, β₂ = {_num(o['betas'][1])}, ε = {_num(o['eps'])}")
-    return ", ".join(parts)
+        segs += [_t(", "), _m(r"\beta_1 = %s,\ \beta_2 = %s,\ \varepsilon = %s" % (
+            _param_tex(o["betas"][0]), _param_tex(o["betas"][1]), _param_tex(o["eps"])))]
+    return segs
 
 
 def _num(q):
@@ -124,31 +124,90 @@ def _num(q):
     return str(q.numerator) if q.denominator == 1 else str(q)
 
 
-def facts(p, blank):
+def _t(text):
+    """A piece of plain text in a header line (escaped by the template)."""
+    return {"text": text, "math": "", "display": False}
+
+
+def _m(tex, display=False):
+    """A piece of math in a header line; `display`: on a line of its own on the page."""
+    return {"text": "", "math": tex, "display": display}
+
+
+def _param_tex(q) -> str:
+    """A hyperparameter as the file gives it, in math: 0.05, \\frac{1}{3}, 10^{-8}."""
+    q = Fraction(q)
+    if not numtext.finite_decimal(q.denominator):
+        return numtext.latex_fraction(q)
+    return numtext.scientific(q) if q and abs(q) < Fraction(1, 10 ** 4) else numtext.decimal_text(q)
+
+
+def layer_formula(p, n: Notation) -> str:
+    """Z = W A + b for a generic layer l, in the sheet's notation and layout; no "+ b" when no
+    layer has a bias."""
+    l, prev = ("(l)", "(l-1)") if n.paren else ("[l]", "[l-1]")
+    W = r"\tilde{W}" if p.bias == "augmented" else "W"
+    bias = f" + b^{{{l}}}" if p.bias == "separate" and any(L.b is not None for L in p.layers) else ""
+    if p.layout == "columns":
+        return f"Z^{{{l}}} = {W}^{{{l}}} A^{{{prev}}}{bias}"
+    return f"Z^{{{l}}} = A^{{{prev}}} {W}^{{{l}\\mathsf{{T}}}}{bias}"
+
+
+def bias_fact(p):
+    if p.bias == "augmented":
+        axis = "row" if p.layout == "columns" else "column"
+        return [_t("augmented: b folded into "), _m(r"\tilde{W}"), _t(f" as its first column, a constant 1 "
+                f"carried as the first {axis} of every A; "), _m(r"\tilde{W}"),
+                _t(f"'s first row (1, 0, …, 0) carries that 1 forward (it is not a parameter: it never "
+                   f"changes, and Δ's {axis} for it is 0)")]
+    without = [str(i) for i, L in enumerate(p.layers, 1) if L.b is None]
+    if len(without) == len(p.layers):
+        return [_t("none: no layer has a bias")]
+    if without:
+        which = "layer " + without[0] if len(without) == 1 else "layers " + ", ".join(without)
+        return [_t("separate: a bias vector "), _m("b"), _t(" beside each "), _m("W"), _t(f" ({which} without)")]
+    return [_t("separate: a bias vector "), _m("b"), _t(" beside each "), _m("W")]
+
+
+def steps_words(p, batches) -> str:
+    k = p.steps
+    if k == 1:
+        s = "1 step (step 0)"
+    elif k <= 4:
+        nums = [str(i) for i in range(k)]
+        s = f"{k} steps ({', '.join(nums[:-1])} and {nums[-1]})"
+    else:
+        s = f"{k} steps (0 to {k - 1})"
+    if p.batch_size and len(batches) > 1:
+        return s + f", mini-batches of {p.batch_size} samples in file order"
+    return s + ", every sample in one batch"
+
+
+def _count(k, word):
+    return f"{k} {word}" + ("" if k == 1 else "s")
+
+
+def facts(p, blank, loss_tex, n: Notation):
+    """The problem in a few lines, each a list of text and math segments."""
     batches = p.batches()
-    axis = "row" if p.layout == "columns" else "column"     # the constant 1's, in A and in Δ
+    side = "columns" if p.layout == "columns" else "rows"
+    m = len(batches[0]) if len(batches) > 1 else p.m
     out = [
-        ("Layout", {("columns", False): "samples as columns: Z = W A + b",
-                    ("rows", False): "samples as rows: Z = A Wᵀ + b",
-                    ("columns", True): "samples as columns: Z = W̃ A",
-                    ("rows", True): "samples as rows: Z = A W̃ᵀ"}[p.layout, p.bias == "augmented"]),
-        ("Bias", "separate W and b" if p.bias == "separate" else
-         f"augmented: b folded into W̃ as its first column, a constant 1 carried as the first {axis} "
-         f"of every A; W̃'s first row (1, 0, …, 0) carries that 1 forward (it is not a parameter: "
-         f"it never changes, and Δ's {axis} for it is 0)"),
-        ("Loss", loss_words(p)),
-        ("Optimizer", optimizer_words(p)),
-        ("Steps", f"{p.steps} (" + ("step 0" if p.steps == 1 else f"numbered 0 to {p.steps - 1}") + ")"
-         + (f", mini-batches of {p.batch_size} samples in file order"
-                                  if p.batch_size and len(batches) > 1 else ", every sample in one batch")),
+        ("Layout", [_t(f"samples as {side}: "), _m(layer_formula(p, n))]),
+        ("Bias", bias_fact(p)),
+        ("Loss", [_t(loss_words(p) + f" (m = {_count(m, 'sample')}" + (" per batch" if len(batches) > 1 else "")
+                     + f", n = {_count(len(p.y[0]), 'output')}, "), _m(r"\hat{y}"), _t(" the network's output): "),
+                  _m("J = " + loss_tex, display=True)]),
+        ("Optimizer", optimizer_facts(p)),
+        ("Steps", [_t(steps_words(p, batches))]),
     ]
     rounding = (f", every quantity rounded to {p.round} decimals (hand mode)" if p.round is not None else "")
     digits = f"{p.decimals} decimals (small ones to {MIN_SIGNIFICANT} significant digits)"
     if blank:     # the student's instruction: how precise the boxes are to be filled
-        out.append(("Numbers", p.numbers + rounding + f"; write values that are not exact to {digits}"))
+        out.append(("Numbers", [_t(p.numbers + rounding + f"; write values that are not exact to {digits}")]))
     else:
-        out.append(("Numbers", p.numbers + rounding + f"; values that are not exact are shown to {digits}, "
-                    "marked ≈"))
+        out.append(("Numbers", [_t(p.numbers + rounding + f"; values that are not exact are shown to {digits}, "
+                                   "marked ≈")]))
     return out
 
 
@@ -425,14 +484,11 @@ def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=Non
         "title": p.title or "Training step",
         "blank": blank,
         "detail": detail,
-        "facts": facts(p, blank),
+        "facts": facts(p, blank, loss_formula(loss_node, n), n),
         "layers": network_rows(p),
         "figure": figure(p, n),
         "diagram": diagram_text(p),
         "activations": [(ACT_DEFINITION[a], ACT_DERIVATIVE[a]) for a in acts],
-        "loss_formula": "J = " + loss_formula(loss_node, n),
-        "loss_words": loss_words(p),
-        "lr": _num(p.opt_opts["lr"]),
         "data": data_table(pr, p),
         "givens": [],
         "steps": [],

@@ -454,19 +454,29 @@ ACT_DERIVATIVE = {
 
 
 def loss_formula(node, n: Notation) -> str:
+    """J as a textbook writes it: one coefficient in front, 1/(2m) Σ Σ, not ½ · 1/m Σ Σ."""
     o = node.opts
     yh, y = r"\hat{y}", "y"
-    red = r"\frac{1}{m}\sum_{i=1}^{m}" if o["samples"] == "mean" else r"\sum_{i=1}^{m}"
-    inner = r"\frac{1}{n}\sum_{k=1}^{n}" if o.get("outputs") == "mean" else r"\sum_{k=1}^{n}"
+    per = ("m" if o["samples"] == "mean" else "") + ("n" if o.get("outputs") == "mean" else "")
+    scale = Fraction(o["scale"]) if node.kind == "mse" else Fraction(1)
+    c = _coefficient(scale, per)
+    sums = r"\sum_{i=1}^{m} \sum_{k=1}^{n}"
     if node.kind == "mse":
-        scale = Fraction(o["scale"])
-        c = "" if scale == 1 else (r"\frac{%d}{%d}" % (scale.numerator, scale.denominator)
-                                   if scale.denominator != 1 else str(scale))
-        return rf"{c}{red} {inner} \left({yh}_{{ik}} - {y}_{{ik}}\right)^2"
+        return rf"{c}{sums} \left({yh}_{{ik}} - {y}_{{ik}}\right)^2"
     if node.kind == "cross_entropy":
-        return rf"-{red} \sum_{{k=1}}^{{n}} {y}_{{ik}} \log {yh}_{{ik}}"
-    return (rf"-{red} {inner} \left[{y}_{{ik}} \log {yh}_{{ik}} + "
+        return rf"-{c}{sums} {y}_{{ik}} \log {yh}_{{ik}}"
+    return (rf"-{c}{sums} \left[{y}_{{ik}} \log {yh}_{{ik}} + "
             rf"(1 - {y}_{{ik}}) \log (1 - {yh}_{{ik}})\right]")
+
+
+def _coefficient(scale: Fraction, per: str) -> str:
+    """scale / (per): \\frac{1}{2m}, \\frac{1}{m}, \\frac{1}{2}, 3, or nothing for 1."""
+    if not per:
+        if scale == 1:
+            return ""
+        return str(scale) if scale.denominator == 1 else r"\frac{%d}{%d}" % (scale.numerator, scale.denominator)
+    den = ("" if scale.denominator == 1 else str(scale.denominator)) + per
+    return r"\frac{%d}{%s}" % (scale.numerator, den)
 
 
 def _power(base: str, exp: str) -> str:
