@@ -9,7 +9,13 @@ from fractions import Fraction
 from pathlib import Path
 
 from .schema import PROBLEM, Num, ProblemError
-from .yaml_load import load_yaml  # noqa: F401 - the one YAML loader, used from here too
+
+
+def load_yaml(*args, **kwargs):
+    """The one YAML loader (yaml_load.py), imported when first used: tracing a problem given
+    as a mapping needs no PyYAML (an exported PrairieLearn question runs without it)."""
+    from .yaml_load import load_yaml as load
+    return load(*args, **kwargs)
 
 
 # Larger files are refused before parsing (the YAML loader's own limit, MAX_NODES values,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from .output import answers_yaml, combine, problem_yaml
+from .stamp import stamp_for
 from .variants import iter_variants
 
 SUFFIX = {"markdown": "md", "latex": "tex", "pdf": "pdf"}
@@ -37,6 +38,7 @@ class Run:
     combined: bool = False
     detail: str = "matrix"
     max_entries: int | None = None
+    qr: bool = False       # a QR code on each problem sheet (stamp.py)
 
     def planned(self) -> list[str]:
         ext = SUFFIX[self.fmt]
@@ -97,8 +99,12 @@ def _texts(run: Run, v):
     head = f"trace-net generate {run.name} --seed {run.seed}: variant {v.k}"
     fmt = "latex" if run.fmt == "pdf" else run.fmt
     opts = dict(detail=run.detail, max_entries=run.max_entries)
+    text = getattr(run.template, "text", "")
+    # the problem sheet is printed and handed out: stamped; the solution stays exactly what
+    # `trace-net problem-K.yaml` writes
+    sheet = stamp_for(run.name, text, run.seed, v.k, qr=run.qr)
     return (problem_yaml(v.raw, head), answers_yaml(v.trace, head + ", answer key (trace-net check)"),
-            v.trace.render(fmt, blank=True, **opts), v.trace.render(fmt, **opts))
+            v.trace.render(fmt, blank=True, stamp=sheet, **opts), v.trace.render(fmt, **opts))
 
 
 def write_run(run: Run, out_dir: str, write, progress: Callable[[], None] = lambda: None) -> tuple[int, int]:

@@ -8,6 +8,7 @@ of the same generator is tried, up to `generate.attempts` times.
 """
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -17,7 +18,6 @@ from ..engine import trace as run_trace
 from ..problem import parse_problem
 from ..schema import ProblemError
 from .nice import first_violation
-from .output import problem_yaml
 from .template import Template, TemplateError
 
 
@@ -29,6 +29,11 @@ class Variant:
     problem: object     # tracer.problem.Problem
     trace: object       # tracer.trace.Trace
     draws: int          # draws it took, this one included
+
+
+def draw_key(tree) -> str:
+    """A drawn problem as one string, every number by its own text: equal draws, equal keys."""
+    return json.dumps(tree, default=lambda v: getattr(v, "text", str(v)), ensure_ascii=False)
 
 
 def rng_for(seed: int, k: int) -> random.Random:
@@ -53,7 +58,7 @@ def draw_variant(template: Template, seed: int, k: int, taken=frozenset()) -> Va
     attempts = template.settings["attempts"] if template.specs else 1
     for n in range(1, attempts + 1):
         drawn = template.draw(rng)
-        key = problem_yaml(drawn)
+        key = draw_key(drawn)
         if key in taken:
             rejected["a repeat of an earlier variant"] += 1
             continue

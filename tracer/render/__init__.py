@@ -54,10 +54,13 @@ def environment(kind: str):
 DEFAULT_MAX_ENTRIES = 64   # an 8×8 matrix still fits a printed line; bigger ones are elided
 
 
-def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=None, blank=False) -> str:
+def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=None, blank=False,
+           stamp=None) -> str:
     """The worksheet of `trace` as text: 'markdown', 'latex' (standalone) or 'json' (never
     elided).  detail: matrix | entries | chain.  max_entries: elide bigger matrices (None:
-    the default, 0: never).  blank: the problem sheet, every computed matrix an empty box."""
+    the default, 0: never).  blank: the problem sheet, every computed matrix an empty box.
+    stamp: a printed sheet's marks (tracer.generate.stamp.Stamp: a label on every page, a
+    name line, a QR code), or None."""
     if fmt == "json":
         return trace.to_json()
     from .document import build
@@ -65,4 +68,4 @@ def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=No
         max_entries = DEFAULT_MAX_ENTRIES
     doc = build(trace, fmt=fmt, detail=detail, max_entries=max_entries, decimals=decimals, blank=blank)
     name = {"markdown": "worksheet.md.j2", "latex": "worksheet.tex.j2"}[fmt]
-    return environment(fmt).get_template(name).render(doc=doc)
+    return environment(fmt).get_template(name).render(doc=doc, stamp=stamp)
