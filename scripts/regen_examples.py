@@ -5,8 +5,9 @@
     python3 scripts/regen_examples.py or_gate    # only the named folders
     python3 scripts/regen_examples.py --check    # write nothing; exit 1 when any file is stale
 
-Each folder's worksheet.md, worksheet.tex and worksheet.pdf are what `trace-net problem.yaml
---format markdown|latex|pdf` writes at the default detail.  pdflatex runs with
+Each folder's worksheet.md (with the network figure it links, worksheet-network.svg),
+worksheet.tex and worksheet.pdf are what `trace-net problem.yaml --format markdown|latex|pdf
+-o worksheet.EXT` writes at the default detail.  pdflatex runs with
 SOURCE_DATE_EPOCH=0 and FORCE_SOURCE_DATE=1 so the PDF does not change with the clock.
 tests/test_worked_examples.py imports this module, so the test and the script agree on what
 "fresh" means.
@@ -24,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "worked_examples"
 FORMATS = {"worksheet.md": "markdown", "worksheet.tex": "latex", "worksheet.pdf": "pdf"}
+FIGURE = "worksheet-network.svg"          # written beside worksheet.md, which links it
+BESIDE = {"worksheet.md": (FIGURE,)}
 REPRODUCIBLE = {"SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
 
 
@@ -37,17 +40,18 @@ def example_dirs(names=()) -> list[Path]:
     return dirs
 
 
-def render(problem: Path, fmt: str) -> bytes:
-    """What `trace-net PROBLEM --format FMT -o FILE` writes, as bytes."""
+def render(problem: Path, name: str) -> dict[str, bytes]:
+    """What `trace-net PROBLEM --format FMT -o NAME` writes: NAME, and the files beside it."""
     env = {**os.environ, **REPRODUCIBLE}
+    fmt = FORMATS[name]
     with tempfile.TemporaryDirectory(prefix="trace-net-examples-") as d:
-        out = Path(d) / ("out." + fmt)
+        out = Path(d) / name
         r = subprocess.run([sys.executable, "-m", "tracer.cli", str(problem), "--format", fmt, "-o", str(out)],
                            cwd=ROOT, env=env, capture_output=True, text=True)
         if r.returncode != 0:
             raise RuntimeError(f"trace-net {problem.relative_to(ROOT)} --format {fmt} failed "
                                f"(exit {r.returncode}):\n{r.stderr[-3000:]}")
-        return out.read_bytes()
+        return {f: (Path(d) / f).read_bytes() for f in (name, *BESIDE.get(name, ()))}
 
 
 def pdf_available() -> bool:
@@ -55,7 +59,10 @@ def pdf_available() -> bool:
 
 
 def render_folder(folder: Path, files=tuple(FORMATS)) -> dict[str, bytes]:
-    return {name: render(folder / "problem.yaml", FORMATS[name]) for name in files}
+    out = {}
+    for name in files:
+        out.update(render(folder / "problem.yaml", name))
+    return out
 
 
 def render_all(dirs, files=tuple(FORMATS)) -> dict[Path, dict[str, bytes]]:

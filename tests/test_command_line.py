@@ -1,7 +1,7 @@
 """The command line as a newcomer meets it (issue 19.2): a bare `trace-net` is help, a mistyped
 command is named, -o FILE implies the format, md/tex are format names, I/O failures and
-errors in a from-torch script are one line, the examples ship in the wheel, completion and
-exit codes are documented."""
+errors in a from-torch script are one line, the examples come with it (in the wheel too:
+test_packaging.py), completion and exit codes are documented."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -81,7 +80,7 @@ def test_an_unrelated_word_is_a_missing_file(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("name,start", [("sheet.md", "# OR gate"), ("sheet.markdown", "# OR gate"),
                                         ("sheet.tex", r"\documentclass"), ("sheet.json", "{"),
-                                        ("sheet.txt", "# OR gate")])
+                                        ("sheet.txt", "OR gate, one hidden layer (seed 002)\n═══")])
 def test_output_extension_sets_the_format(tmp_path, name, start):
     out = tmp_path / name
     r = invoke(OR_GATE, "-o", out)
@@ -238,57 +237,6 @@ def test_examples_copied_into_a_folder_run_the_readme_commands(tmp_path, monkeyp
     assert Path("worked_examples/or_gate/problem.yaml").read_text() == "mine\n"
     assert invoke("examples", "or_gate", "-o", ".", "--force").exit_code == 0
     assert Path("worked_examples/or_gate/problem.yaml").read_bytes() == OR_GATE.read_bytes()
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory):
-    """trace-net built as a wheel (pip wheel, from a copy of the sources) and unpacked."""
-    tmp = tmp_path_factory.mktemp("wheel")
-    src = tmp / "src"
-    src.mkdir()
-    for name in ("tracer", "templates", "worked_examples", "examples", "pyproject.toml", "README.md", "LICENSE"):
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif (ROOT / name).exists():
-            shutil.copy(ROOT / name, src / name)
-    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp / "dist"), str(src)],
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        pytest.skip(f"pip wheel failed (no setuptools to build with?): {r.stderr[-500:]}")
-    whl = next((tmp / "dist").glob("trace_net-*.whl"))
-    site = tmp / "site"
-    with zipfile.ZipFile(whl) as z:
-        z.extractall(site)
-        names = z.namelist()
-    return site, names
-
-
-def test_the_wheel_ships_examples_and_templates(wheel):
-    site, names = wheel
-    for p in (ROOT / "worked_examples").glob("*/problem.yaml"):
-        assert f"tracer/worked_examples/{p.parent.name}/problem.yaml" in names
-    for p in (ROOT / "examples" / "templates").glob("*.yaml"):
-        assert f"tracer/example_templates/{p.name}" in names
-    assert "tracer/templates/worksheet.md.j2" in names
-    assert not [n for n in names if n.endswith(".pdf")]          # trace-net writes those
-
-
-def test_examples_from_the_installed_wheel(wheel, tmp_path):
-    """From the unpacked wheel, far from the repository: `trace-net examples -o DIR` writes the
-    files, and the quick start's problem traces."""
-    site, _ = wheel
-    env = {**os.environ, "PYTHONPATH": str(site)}
-    run = lambda *a: subprocess.run([sys.executable, "-m", "tracer.cli", *a], cwd=tmp_path,  # noqa: E731
-                                    capture_output=True, text=True, env=env)
-    where = subprocess.run([sys.executable, "-c", "import tracer; print(tracer.__file__)"], cwd=tmp_path,
-                           capture_output=True, text=True, env=env).stdout
-    assert where.startswith(str(site)), where
-    r = run("examples", "-o", "course")
-    assert r.returncode == 0, r.stderr
-    assert (tmp_path / "course/worked_examples/or_gate/problem.yaml").read_bytes() == OR_GATE.read_bytes()
-    assert (tmp_path / "course/examples/templates/or_gate.yaml").is_file()
-    r = run("course/worked_examples/or_gate/problem.yaml", "-f", "json")
-    assert r.returncode == 0 and json.loads(r.stdout)["steps"][0]["values"]["Z1"]["shape"] == [2, 4]
 
 
 # -- completion ------------------------------------------------------------------------------------

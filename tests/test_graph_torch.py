@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tracer import parse_problem, trace
 from tracer.schema import ProblemError
 
-torch = pytest.importorskip("torch", reason="PyTorch not installed (pip install 'trace-net[torch]'); "
+torch = pytest.importorskip("torch", reason="PyTorch not installed (pip install '.[torch]'); "
                             ".ci/run installs it")
 
 UNARY = ["neg", "exp", "sigmoid", "tanh", "relu", "abs", "log", "sqrt", "sq", "cube", "inv"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch", reason="PyTorch not installed (pip install 'trace-net[torch]'); .ci/run installs it")
+torch = pytest.importorskip("torch", reason="PyTorch not installed (pip install '.[torch]'); .ci/run installs it")
 nn = torch.nn
 
 from tracer import trace  # noqa: E402

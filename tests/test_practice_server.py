@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-pytest.importorskip("flask")
+pytest.importorskip("flask", reason="flask not installed (pip install -e '.[test]' installs it)")
 
 from tracer.cli import main  # noqa: E402
 from tracer.practice import catalog  # noqa: E402
 from tracer.practice.app import MAX_BODY, create_app  # noqa: E402
+from tracer.practice.grading import body_of  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "worked_examples"
@@ -42,15 +43,7 @@ def cli_json(problem, answers):
 def yaml_as_body(path):
     """An answers file as the JSON body the page sends (numbers as their text)."""
     from tracer.problem import load_yaml
-
-    def conv(v):
-        if isinstance(v, dict):
-            return {k: conv(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [conv(x) for x in v]
-        return getattr(v, "text", v)
-    raw = conv(load_yaml(Path(path).read_text(), str(path)))
-    return raw if "steps" in raw else {"answers": raw}
+    return body_of(load_yaml(Path(path).read_text(), str(path)))
 
 
 # -- pages -------------------------------------------------------------------------------------
@@ -128,6 +121,7 @@ def test_seed_002s_delta_is_off_by_m(client):
     assert [x["name"] for x in res] == ["dZ2"] and res[0]["status"] == "wrong"
     assert res[0]["diagnosis"].startswith("off by a constant factor m = 4")
     assert r.get_json()["summary"]["first_error"] == {"step": 0, "name": "dZ2"}
+    assert r.headers["Server-Timing"].startswith("grade;dur=")      # what grading took, for operators
 
 
 def test_numbers_keep_their_text_as_in_yaml(client):
@@ -177,6 +171,8 @@ def test_grading_leaves_the_trace_as_it_was(app, client):
     ('{"steps": [{}, {}]}', "steps: answers for 2 steps, but this problem has 1 step"),
     ('{"answers": {"tolerance": {"rtol": -1}}}', "tolerance.rtol"),
     ('{"answers": {"J": ' + "[" * 5000 + "]" * 5000 + "}}", "body"),
+    ('{"answers": {"J": 1e999999999}}', "answers.J: '1e999999999' is out of range"),
+    ('{"answers": {"J": ' + "1" * 5000 + "}}", "body: an integer of more than 4,300 digits"),
 ])
 def test_malformed_bodies_get_400_naming_the_place(client, body, place):
     r = client.post("/p/or_gate/check", data=body, content_type="application/json")
@@ -339,7 +335,9 @@ def test_an_uploaded_answers_file_comes_back_as_the_inputs_texts(client):
     ("Z1: [[0.3, 0.7]\n", "seed.yaml: invalid YAML at line 2"),
     ("dz2: 1\n", "did you mean 'dZ2'"),
     ("- 1\n", "seed.yaml: an answers file is a mapping"),
-    ("J: .nan\n", "line 1, column 4"),
+    ("J: .nan\n", "'.nan' is not a number"),
+    ("a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(f"{k}: &{k} [{', '.join(['*' + p] * 9)}]\n"
+                                                    for p, k in zip("abcdefg", "bcdefgh")), "seed.yaml"),
 ])
 def test_a_bad_upload_gets_400_naming_the_place(client, text, place):
     r = client.post("/p/or_gate/answers-file", data=text, headers={"X-Filename": "seed.yaml"})
@@ -389,3 +387,46 @@ def test_the_command_refuses_what_is_not_a_problem(tmp_path, fake_server):
     r = CliRunner().invoke(main, ["practice", str(SEED)])
     assert r.exit_code == 2 and r.output.count("\n") == 1
     assert fake_server.calls == []
+
+
+def test_a_later_step_asks_for_its_starting_parameters(client):
+    """As the blank worksheet does: step 1 starts from the student's own W_next (seed 004
+    miscopies b2 there), step 0's parameters are given."""
+    html = client.get("/p/relu_three_iterations").get_data(as_text=True)
+    assert 'data-key="1:W1"' in html and 'data-key="2:b3"' in html and 'data-key="0:W1"' not in html
+    body = {"steps": [{}, {"b2": ["-0.335", "-0.335"]}]}
+    r = client.post("/p/relu_three_iterations/check", json=body).get_json()
+    assert r["results"][0]["name"] == "b2" and r["results"][0]["status"] == "wrong"
+
+
+def test_the_readme_command_starts_it_on_the_worked_examples(fake_server, monkeypatch):
+    import re
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (command,) = re.findall(r"^trace-net practice .*$", readme, re.M)
+    assert command == "trace-net practice worked_examples"
+    monkeypatch.chdir(ROOT)
+    r = CliRunner().invoke(main, command.split()[1:])
+    assert r.exit_code == 0 and "at http://127.0.0.1:8000/" in r.output
+    app = fake_server.calls[0][3]
+    assert app.test_client().get("/p/or_gate").status_code == 200
+    assert (ROOT / "docs" / "practice.png").stat().st_size > 20_000       # the screenshot it shows
+
+
+def test_a_wheel_carries_every_static_file():
+    """pyproject's package-data for tracer.practice covers every file the server serves
+    (KaTeX, its fonts and licence, the page's script and style)."""
+    import fnmatch
+    tomllib = pytest.importorskip("tomllib", reason="needs tomllib to read pyproject.toml: install Python 3.11 or newer")
+    conf = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert "tracer.practice" in conf["packages"]
+    globs = conf["package-data"]["tracer.practice"]
+    from tracer.practice.app import STATIC, static_files
+    served = static_files()
+    assert {"katex/katex.min.js", "katex/katex.min.css", "katex/LICENSE.txt", "practice.js",
+            "practice.css"} <= set(served)
+    def covers(glob, path):        # setuptools' globs: '*' stays within one folder
+        g, p = glob.split("/"), path.split("/")
+        return len(g) == len(p) and all(fnmatch.fnmatchcase(b, a) for a, b in zip(g, p))
+    for rel in served:
+        assert any(covers(g, f"static/{rel}") for g in globs), rel
+    assert len(list((STATIC / "katex" / "fonts").glob("*.woff2"))) == 20

@@ -25,7 +25,8 @@ def commands():
             continue
         for line in body.replace("\\\n", " ").splitlines():
             line = line.split("&&")[-1].strip()
-            if line.startswith("trace-net ") and "PROBLEM.yaml" not in line:
+            # trace-net practice serves until stopped: tests/test_practice_server.py starts it
+            if line.startswith("trace-net ") and "PROBLEM.yaml" not in line and not line.startswith("trace-net practice"):
                 out.append(re.sub(r"\s*\[[^\]]*\]", "", line))
     return out
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch", reason="PyTorch not installed (pip install 'trace-net[torch]'); .ci/run installs it")
+torch = pytest.importorskip("torch", reason="PyTorch not installed (pip install '.[torch]'); .ci/run installs it")
 nn = torch.nn
 
 from click.testing import CliRunner  # noqa: E402

@@ -52,7 +52,7 @@ CASES = [
 @pytest.mark.parametrize("sizes, acts, loss, opt, torch_opt", CASES)
 @pytest.mark.parametrize("layout", ["rows", "columns"])
 def test_same_steps_as_torch(sizes, acts, loss, opt, torch_opt, layout):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="PyTorch not installed (pip install '.[torch]'); .ci/run installs it")
     rng = np.random.default_rng(7)
     X = rng.normal(size=(22, sizes[0]))
     labels = rng.integers(0, sizes[-1], 22)
@@ -77,7 +77,7 @@ def test_same_steps_as_torch(sizes, acts, loss, opt, torch_opt, layout):
 
 def test_augmented_bias_trains_like_torch():
     """mfnet's W̃ = [[1, 0…0], [b, W]]: the same training as separate W and b."""
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="PyTorch not installed (pip install '.[torch]'); .ci/run installs it")
     sizes, acts = [3, 5, 2], ["relu", "softmax"]
     rng = np.random.default_rng(1)
     X, labels = rng.normal(size=(12, 3)), rng.integers(0, 2, 12)

@@ -49,7 +49,7 @@ def test_every_required_folder_exists():
 @pytest.mark.parametrize("name", FOLDERS)
 def test_folder_is_complete(name):
     d = EXAMPLES / name
-    for f in ("problem.yaml", "README.md", "worksheet.md", "worksheet.tex", "worksheet.pdf"):
+    for f in ("problem.yaml", "README.md", "worksheet.md", regen.FIGURE, "worksheet.tex", "worksheet.pdf"):
         assert (d / f).is_file(), f"worked_examples/{name}/{f} is missing"
     index = (EXAMPLES / "README.md").read_text(encoding="utf-8")
     assert f"({name}/" in index, f"worked_examples/README.md does not link {name}/"
@@ -72,7 +72,7 @@ def fresh():
 
 
 @pytest.mark.parametrize("name", FOLDERS)
-@pytest.mark.parametrize("file", ["worksheet.md", "worksheet.tex"])
+@pytest.mark.parametrize("file", ["worksheet.md", regen.FIGURE, "worksheet.tex"])
 def test_committed_worksheet_is_fresh(fresh, name, file):
     committed = (EXAMPLES / name / file).read_bytes()
     assert committed == fresh[EXAMPLES / name][file], \
@@ -328,7 +328,7 @@ LOSSES = {
 
 
 def _torch_steps(name, steps):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="PyTorch not installed (pip install '.[torch]'); .ci/run installs it")
     p = yaml.safe_load((EXAMPLES / name / "problem.yaml").read_text(encoding="utf-8"))
     num = lambda v: torch.tensor(np.array(v, dtype=float), dtype=torch.float64)
     x, layers, acts = num(p["data"]["x"]), [], {}

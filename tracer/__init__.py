@@ -4,6 +4,8 @@
     >>> t = tracer.trace_file("worked_examples/or_gate/problem.yaml")
     >>> t["Z1"]          # step 0's Z^[1], in the problem's number field
 """
+from __future__ import annotations
+
 __version__ = "0.1.0"
 
 import os as _os  # noqa: E402
@@ -18,6 +20,7 @@ if _sys.argv and _os.path.basename(_sys.argv[0]) == "trace-net":
 from .engine import trace  # noqa: E402
 from .problem import Problem, load_problem, parse_problem  # noqa: E402
 from .schema import ProblemError  # noqa: E402
+from .trace import Trace  # noqa: E402
 
 
 def __getattr__(name):
@@ -29,10 +32,10 @@ def __getattr__(name):
     raise AttributeError(f"module 'tracer' has no attribute {name!r}")
 
 
-def trace_file(path, **overrides):
+def trace_file(path: str | _os.PathLike[str], **overrides: object) -> Trace:
     """Load a problem file (overrides: numbers=, decimals=, round=, steps=) and trace it."""
     return trace(load_problem(path, overrides))
 
 
-__all__ = ["trace", "trace_file", "load_problem", "parse_problem", "Problem", "ProblemError", "from_torch",
+__all__ = ["trace", "trace_file", "Trace", "load_problem", "parse_problem", "Problem", "ProblemError", "from_torch",
            "to_yaml", "__version__"]

@@ -94,7 +94,8 @@ SUBCOMMANDS = {
 
 # Format names, their short forms, and the format an output file's extension implies.
 FORMAT_ALIASES = {"md": "markdown", "tex": "latex"}
-EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".tex": "latex", ".json": "json", ".pdf": "pdf"}
+EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".tex": "latex", ".json": "json", ".pdf": "pdf",
+              ".txt": "text"}
 
 
 class FormatChoice(click.Choice):
@@ -124,10 +125,11 @@ def format_option(choices, help="Output format"):
     output_format can take the format from the file name."""
     names = "|".join(choices)
     exts = " ".join(e for e, f in EXTENSIONS.items() if f in choices and e != ".markdown")
+    default = "text on a terminal, else markdown" if "text" in choices else "markdown"
     return click.option("-f", "--format", "fmt", type=FormatChoice(choices), default=None,
                         metavar=f"[{names}]",
                         help=f"{help} (md and tex accepted).  Default: from the -o file's "
-                             f"extension ({exts}), else markdown.")
+                             f"extension ({exts}), else {default}.")
 
 
 def os_error_message(e: OSError) -> str:
@@ -161,13 +163,14 @@ class DefaultGroup(click.Group):
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except OSError as e:
-            import errno
-            if e.errno == errno.EPIPE:      # `trace-net ... | head`: click ends it quietly
-                raise
-            raise InputError(os_error_message(e)) from None
+        with terminal_safe_errors():
+            try:
+                return super().invoke(ctx)
+            except OSError as e:
+                import errno
+                if e.errno == errno.EPIPE:      # `trace-net ... | head`: click ends it quietly
+                    raise
+                raise InputError(os_error_message(e)) from None
 
     def shell_complete(self, ctx, incomplete):
         # the first word is a subcommand or a problem file: offer both
@@ -177,14 +180,11 @@ class DefaultGroup(click.Group):
     def format_usage(self, ctx, formatter):
         formatter.write_usage("trace-net", "PROBLEM.yaml [OPTIONS] | COMMAND [ARGS]...")
 
-    # Every message of every command passes here on its way to the terminal (messages.py).
+    # Every message of every command passes here (and through invoke) on its way to the
+    # terminal: messages.terminal_safe.
     def make_context(self, *args, **kwargs):
         with terminal_safe_errors():
             return super().make_context(*args, **kwargs)
-
-    def invoke(self, ctx):
-        with terminal_safe_errors():
-            return super().invoke(ctx)
 
 
 @contextlib.contextmanager
@@ -198,6 +198,13 @@ def terminal_safe_errors():
         if getattr(e, "ui_filename", None):
             e.ui_filename = terminal_safe(e.ui_filename)
         raise
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):     # replaced or closed
+        return False
 
 
 def _refuse_mistyped_command(word: str, commands: list):
@@ -218,8 +225,8 @@ def _refuse_mistyped_command(word: str, commands: list):
 def main():
     """Trace training steps of a small neural network and write the whole derivation down.
 
-    trace-net PROBLEM.yaml writes the worksheet of the problem (Markdown by default;
-    trace-net trace --help lists its options).  `trace-net examples` lists the worked
+    trace-net PROBLEM.yaml writes the worksheet of the problem (plain text on a terminal,
+    Markdown into a pipe or a file; trace-net trace --help lists its options).  `trace-net examples` lists the worked
     examples and templates that come with trace-net.
     """
 
@@ -243,7 +250,7 @@ def load(problem_path, numbers=None, decimals=None, round_=None, steps=None):
         raise fail(e) from None
 
 
-TRACE_FORMATS = ("markdown", "latex", "json", "pdf")
+TRACE_FORMATS = ("text", "markdown", "latex", "json", "pdf")
 
 
 @main.command("trace", context_settings={"help_option_names": ["-h", "--help"]},
@@ -262,7 +269,12 @@ def trace_cmd(problem, fmt, output, detail, max_entries, blank, numbers, decimal
     """Trace PROBLEM.yaml ('-' for standard input) and write its worksheet."""
     if problem is None:
         raise click.UsageError("give a problem file (or '-' for standard input); see trace-net --help")
-    fmt = output_format(fmt, output, TRACE_FORMATS)
+    # a person at a terminal reads text; a pipe or a file gets the contract's Markdown
+    terminal = output in (None, "-") and _stdout_is_terminal() and detail == "matrix"
+    fmt = output_format(fmt, output, TRACE_FORMATS, default="text" if terminal else "markdown")
+    if fmt == "text" and detail != "matrix":
+        raise InputError(f"--detail {detail} is for the worksheets (markdown, latex, pdf); "
+                         "text shows each quantity's formula and matrix")
     from .engine import trace
     from .schema import ProblemError
     prob = load(problem, numbers, decimals, round_, steps)
@@ -279,10 +291,23 @@ def trace_cmd(problem, fmt, output, detail, max_entries, blank, numbers, decimal
                 raise click.ClickException(str(e)) from None
             write_output(data, output)
             return
-        text = t.render(fmt, detail=detail, max_entries=max_entries, blank=blank)
+        figure = figure_path(output) if fmt == "markdown" else None
+        text = t.render(fmt, detail=detail, max_entries=max_entries, blank=blank,
+                        **({"figure": figure.name} if figure else {}))
     except ProblemError as e:
         raise fail(e) from None
+    if figure:       # first, so that the Markdown never links a file that is not there
+        from .render import render_figure
+        write_output(render_figure(t), str(figure))
     write_output(text, output)
+
+
+def figure_path(output):
+    """The network figure beside a Markdown file: worksheet.md → worksheet-network.svg."""
+    if output is None or output == "-":
+        return None
+    target = Path(output)
+    return target.with_name(target.stem + "-network.svg")
 
 
 if __name__ == "__main__":  # pragma: no cover

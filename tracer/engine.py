@@ -1,14 +1,20 @@
 """Tracing a problem: build the network in the chosen field, run the steps, keep the trace."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .network import build_network
 from .numbers import make_field
 from .optim import make_optimizer
 from .recorder import Recorder
 from .trace import Trace
 
+if TYPE_CHECKING:
+    from .graph.problem import GraphProblem
+    from .problem import Problem
 
-def trace(problem) -> Trace:
+
+def trace(problem: Problem | GraphProblem) -> Trace:
     """Every quantity of every step of `problem` (a tracer.problem.Problem, or a graph's)."""
     if getattr(problem, "kind", None) == "graph":
         from .graph.engine import trace_graph

@@ -129,10 +129,23 @@ def as_decimal(x) -> Decimal:
     return Decimal(repr(float(x)))
 
 
-def rounded(x, decimals: int) -> str:
-    """x to `decimals` decimals, halves away from zero (LaTeX); a value that would show
-    fewer than MIN_SIGNIFICANT significant digits gets that many (0.000175, not 0.0002),
-    written mantissa · 10^e below 10^-6.  Never "-0.0000"."""
+def latex_power(mantissa: str, e: int) -> str:
+    return r"%s \cdot 10^{%d}" % (mantissa, e)
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def unicode_power(mantissa: str, e: int) -> str:
+    """1.5·10⁻⁷, for plain text on a terminal."""
+    return f"{mantissa}·10{str(e).translate(_SUPERSCRIPT)}"
+
+
+def rounded(x, decimals: int, power=latex_power) -> str:
+    """x to `decimals` decimals, halves away from zero; a value that would show fewer than
+    MIN_SIGNIFICANT significant digits gets that many (0.000175, not 0.0002), written
+    mantissa · 10^e below 10^-6 (`power` writes it: LaTeX, or unicode_power).  Never
+    "-0.0000"."""
     d = as_decimal(x)
     if d != 0 and abs(d) < Decimal(10) ** (MIN_SIGNIFICANT - 1 - decimals):
         e = d.adjusted()                           # 10^e ≤ |d| < 10^(e+1)
@@ -142,7 +155,7 @@ def rounded(x, decimals: int) -> str:
         if mant.lstrip("-").startswith("10"):     # 9.995 → 10.0: one more power of ten
             e += 1
             mant = _fixed(d.scaleb(-e), MIN_SIGNIFICANT - 1)
-        return r"%s \cdot 10^{%d}" % (mant, e)
+        return power(mant, e)
     return _fixed(d, decimals)
 
 

@@ -4,9 +4,12 @@ The result is a `Problem`: plain data (Fractions, lists), no numbers mode applie
 """
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .schema import PROBLEM, Num, ProblemError
 
@@ -17,13 +20,16 @@ def load_yaml(*args, **kwargs):
     from .yaml_load import load_yaml as load
     return load(*args, **kwargs)
 
+if TYPE_CHECKING:
+    from .graph.problem import GraphProblem
+
 
 # Larger files are refused before parsing (the YAML loader's own limit, MAX_NODES values,
 # is met well before this by any file of numbers): /dev/zero or a 4 GB log never fills memory.
 MAX_BYTES = 32 * 2**20
 
 
-def read_source(path: str) -> tuple[str, str]:
+def read_source(path: str | os.PathLike[str]) -> tuple[str, str]:
     """The text of a file, or of standard input for '-': UTF-8, at most MAX_BYTES."""
     import sys
     if path == "-":
@@ -31,7 +37,7 @@ def read_source(path: str) -> tuple[str, str]:
         stream = getattr(sys.stdin, "buffer", sys.stdin)
         data = stream.read(MAX_BYTES + 1)
     else:
-        source = path
+        source = path = os.fspath(path)
         p = Path(path)
         if not p.exists():
             raise ProblemError(path, "no such file")
@@ -85,6 +91,7 @@ class Problem:
     loss_opts: dict
     optimizer: str
     opt_opts: dict
+    figure: dict = field(default_factory=dict)     # labels of the network figure (render/figure.py)
 
     @property
     def m(self):
@@ -96,7 +103,11 @@ class Problem:
         return [list(range(i, min(i + size, self.m))) for i in range(0, self.m, size)]
 
 
-def parse_problem(raw, overrides: dict | None = None) -> Problem:
+def parse_problem(raw: Mapping[str, Any] | None,
+                  overrides: Mapping[str, Any] | None = None) -> Problem | GraphProblem:
+    """A problem from the mapping a problem file holds (numbers as int, decimal text, "p/q"
+    strings, or Fractions); overrides (numbers=, decimals=, round=, steps=) win over it.
+    Bad input raises ProblemError naming the place."""
     if raw is None:
         raise ProblemError("", "the problem file is empty")
     if not isinstance(raw, dict):
@@ -113,7 +124,9 @@ def parse_problem(raw, overrides: dict | None = None) -> Problem:
     return _build(d)
 
 
-def load_problem(path: str, overrides: dict | None = None) -> Problem:
+def load_problem(path: str | os.PathLike[str],
+                 overrides: Mapping[str, Any] | None = None) -> Problem | GraphProblem:
+    """Read and check a problem file ('-': standard input); see parse_problem."""
     text, source = read_source(path)
     raw = load_yaml(text, source)
     if raw is None:
@@ -199,7 +212,7 @@ def _build(d) -> Problem:
         title=d["title"], layout=d["layout"], bias=d["bias"], numbers=d["numbers"],
         decimals=d["decimals"], round=d["round"], steps=d["steps"], batch_size=d["batch_size"],
         symbols=d["symbols"], notation=d["notation"], x=x, y=y, y_indices=y_idx, layers=layers,
-        loss=loss, loss_opts=loss_opts, optimizer=opt, opt_opts=opt_opts)
+        loss=loss, loss_opts=loss_opts, optimizer=opt, opt_opts=opt_opts, figure=d["figure"])
     if p.symbols is not None:
         from .symbolic import check_symbols   # sympy: only for files that name symbols
         check_symbols(p)

@@ -497,6 +497,16 @@ NOTATION = Mapping({
     "names": Field(ListOf(Text(), "a name per linear layer, e.g. [J, O] (seed 003)"), []),
 }, "how the worksheet writes its symbols")
 
+LABELS = ["none", "names", "values", "both"]
+FIGURE = Mapping({
+    "weights": Field(Enum(LABELS, "labels on the figure's edges: the weights' names, starting values, or both"),
+                     "none"),
+    "biases": Field(Enum(LABELS, "labels beside the figure's neurons: the biases' names, starting values, or both"),
+                    "none"),
+    "names": Field(Enum(["layers", "flat"], "layers: w^[l]_jk, b^[l]_j, a^[l]_j; flat: w1, w2, …, b1, b2, …, "
+                        "neurons i1, h1, o1 (Mazur's blog)"), "layers"),
+}, "the labels of the network figure")
+
 PROBLEM = Mapping({
     "title": Field(Text("free text, escaped in every output"), ""),
     "layout": Field(Enum(["columns", "rows"], "samples as columns (Z = W A + b) or rows (Z = A Wᵀ + b)"), "columns"),
@@ -508,6 +518,7 @@ PROBLEM = Mapping({
     "batch_size": Field(Integer("samples per mini-batch (default: all)", 1, nullable=True)),
     "symbols": Field(ListOf(Text(), "with numbers: symbolic, the quantities kept symbolic (W1, b1, x, y)")),
     "notation": Field(NOTATION, {}),
+    "figure": Field(FIGURE, {}),
     "data": Field(Mapping({
         "x": Field(Matrix("one row per sample, whatever the layout"), required=True),
         "y": Field(AnyOf([Matrix("one row per sample"), ListOf(Integer("class index", 0))],

@@ -9,10 +9,11 @@ imports it at the top.  `to_yaml` needs only PyYAML.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import yaml
 
-from .problem import parse_problem
+from .problem import Problem, parse_problem
 from .schema import Num, ProblemError
 
 ACTIVATIONS = {"ReLU": "relu", "LeakyReLU": "leaky_relu", "Sigmoid": "sigmoid", "Tanh": "tanh",
@@ -162,12 +163,15 @@ def problem_dict(model, x, y, loss, optimizer, *, steps=1, batch_size=None, numb
     return d
 
 
-def from_torch(model, x, y, loss, optimizer, **options):
+def from_torch(model: Any, x: Any, y: Any, loss: Any, optimizer: Any, *, steps: int = 1,
+               batch_size: int | None = None, numbers: str = "float", decimals: int = 4,
+               title: str = "") -> Problem:
     """A `Problem` for `model` (nn.Sequential of Linear and ReLU, LeakyReLU, Sigmoid, Tanh,
     Softmax(dim=-1), Identity), data x (samples as rows) and y, a loss module (MSELoss,
-    CrossEntropyLoss, BCELoss, BCEWithLogitsLoss) and an optimizer (SGD, Adam, AdamW).
-    Options: steps, batch_size, numbers ("float" by default, as PyTorch), decimals, title."""
-    d = problem_dict(model, x, y, loss, optimizer, **options)
+    CrossEntropyLoss, BCELoss, BCEWithLogitsLoss) and an optimizer (SGD, Adam, AdamW, with fresh
+    state).  numbers: "float" (as PyTorch computes) or "exact"."""
+    d = problem_dict(model, x, y, loss, optimizer, steps=steps, batch_size=batch_size, numbers=numbers,
+                     decimals=decimals, title=title)
     return parse_problem(d)
 
 
@@ -223,6 +227,8 @@ def problem_to_dict(p) -> dict:
         d["symbols"] = _FlowList(p.symbols)
     if p.notation:
         d["notation"] = {k: v for k, v in p.notation.items() if v not in (None, [], {})}
+    if p.figure:
+        d["figure"] = dict(p.figure)
     y = _FlowList(p.y_indices) if p.y_indices is not None else _flow(p.y)
     d["data"] = {"x": _flow(p.x), "y": y}
     d["network"] = net
@@ -232,7 +238,7 @@ def problem_to_dict(p) -> dict:
     return d
 
 
-def to_yaml(problem, header: str = "") -> str:
+def to_yaml(problem: Problem, header: str = "") -> str:
     """The problem as a YAML problem file that trace-net reads back to the same problem."""
     head = "".join(f"# {line}\n" for line in header.splitlines())
     body = yaml.dump(problem_to_dict(problem), Dumper=_Dumper, sort_keys=False, allow_unicode=True,

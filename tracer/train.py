@@ -13,7 +13,9 @@ the same way.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from types import SimpleNamespace
+from typing import Any, Union
 
 import numpy as np
 
@@ -22,6 +24,8 @@ from .numbers import FloatField
 from .optim import make_optimizer
 from .recorder import Recorder
 from .schema import ACTIVATION, LOSSES, OPTIMIZERS, ProblemError
+
+ArrayLike = Any     # what np.asarray takes (numpy.typing.ArrayLike, without importing it)
 
 # torch.nn.MSELoss averages over every entry; the problem file's default sums over outputs
 TORCH_LOSS_OPTS = {"mse": {"samples": "mean", "outputs": "mean"}}
@@ -79,7 +83,9 @@ class Model:
             total += self.step(X[idx], Y[idx]) * len(idx)
         return total / len(order)
 
-    def fit(self, X, Y, epochs=1, batch_size=32, order="shuffle", seed=0, progress=True) -> list:
+    def fit(self, X: ArrayLike, Y: ArrayLike, epochs: int = 1, batch_size: int = 32,
+            order: Union[str, Callable[[int], ArrayLike]] = "shuffle", seed: int = 0,
+            progress: bool = True) -> list[float]:
         """Train for `epochs` passes and return the loss of each epoch.
 
         order: "shuffle" (a new permutation each epoch, from numpy's generator seeded by
@@ -117,13 +123,13 @@ class Model:
         net.forward(rec)
         return rec
 
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """The network's output Ŷ, one row per sample (augmented: without the constant)."""
         A = self._forward(X).env[f"A{self.net.L}"]
         A = A if self.net.feat == 1 else A.T
         return A[:, 1:] if self.net.aug else A
 
-    def evaluate(self, X, Y) -> dict:
+    def evaluate(self, X: ArrayLike, Y: ArrayLike) -> dict[str, float]:
         """The loss on (X, Y); for cross_entropy also the accuracy, for mse the MSE per entry."""
         Y = self.targets(Y)
         rec = self._forward(X)
@@ -137,7 +143,7 @@ class Model:
         return out
 
     # parameters -----------------------------------------------------------------------------
-    def weights(self) -> list:
+    def weights(self) -> list[tuple[np.ndarray, np.ndarray | None]]:
         """(W, b) per layer, copies, W shaped (out, in) like torch.nn.Linear.weight."""
         out = []
         for lay in self.net.layers:
@@ -179,8 +185,11 @@ def torch_twin(weights, activations):
     return torch.nn.Sequential(*mods)
 
 
-def MLP(sizes, activations, loss="mse", optimizer=None, *, weights=None, loss_opts=None,
-        layout="rows", bias="separate", seed=0) -> Model:
+def MLP(sizes: Sequence[int], activations: Sequence[Union[str, Mapping[str, Any], None]], loss: str = "mse",
+        optimizer: Mapping[str, Any] | None = None, *,
+        weights: Sequence[tuple[ArrayLike, ArrayLike | None]] | None = None,
+        loss_opts: Mapping[str, Any] | None = None, layout: str = "rows", bias: str = "separate",
+        seed: int = 0) -> Model:
     """A fully-connected network of the tracer's layers, ready to train.
 
     sizes: [n_in, n_1, ..., n_out].  activations: one per linear layer (None or "identity"

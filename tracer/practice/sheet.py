@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..recorder import HIDDEN
 from ..render.document import build, fused_note, loss_lines, matrix_lines
 from ..render.escape import math_text
 from ..render.printer import Printer
@@ -17,6 +16,7 @@ from ..render.printer import Printer
 ASKED_KINDS = ("forward", "loss", "backward", "update", "state")   # givens are shown, not asked
 SECTION = {"forward": "Forward pass", "loss": "Loss", "backward": "Backward pass",
            "update": "Update", "state": "Update"}
+START = "Parameters at the start of this step"
 FIGURE_UNIT = 70          # pixels per unit of the worksheet's TikZ figure
 
 
@@ -45,19 +45,25 @@ def build_sheet(entry) -> dict:
 def _sections(pr, blank, t, st):
     out = {}
     for q in st.shown():
-        if q.kind not in ASKED_KINDS:
-            continue
-        out.setdefault(SECTION[q.kind], []).append(card(pr, blank, t, st, q))
+        if q.kind == "param" and st.index > 0:       # a later step starts from your W_next
+            out.setdefault(START, []).append(card(pr, blank, t, st, q))
+        elif q.kind in ASKED_KINDS:
+            out.setdefault(SECTION[q.kind], []).append(card(pr, blank, t, st, q))
     return [{"title": title, "cards": cards} for title, cards in out.items()]
 
 
 def card(pr, blank, t, st, q) -> dict:
     """One quantity: its formula (as the blank sheet writes it), its input grid, its hint."""
-    lines = (loss_lines if q.kind == "loss" else matrix_lines)
-    formula = lines(blank, q, st)[0]
-    full = lines(pr, q, st)
-    # the next line of the worksheet: the formula with the numbers substituted, not the result
-    hint = full[:2] if len(full) > 2 else full[:1]
+    if q.expr is None:          # a parameter of a later step: the update of the step before
+        formula = (f"{pr.n.symbol(q.name)} &= {pr.n.symbol(q.name + '_next')}"
+                   + r"\ \text{of step %d}" % (st.index - 1))
+        hint = None
+    else:
+        lines = (loss_lines if q.kind == "loss" else matrix_lines)
+        formula = lines(blank, q, st)[0]
+        full = lines(pr, q, st)
+        # the next line of the worksheet: the formula with the numbers substituted, not the result
+        hint = full[:2] if len(full) > 2 else full[:1]
     rows, cols = grid(q.value, pr.feat)
     return {"key": f"{st.index}:{q.name}", "step": st.index, "name": q.name,
             "symbol": pr.n.symbol(q.name), "shape": q.shape, "rows": rows, "cols": cols,
@@ -80,7 +86,7 @@ def _step_givens(pr, t, st):
     if st.index == 0 or not (t.problem.batch_size and len(t.problem.batches()) > 1):
         return []
     return [f"{pr.n.symbol(q.name)} &= {pr.matrix(q.value, factor=False)}"
-            for q in st.quantities.values() if q.kind == "data" and q.kind not in HIDDEN]
+            for q in st.quantities.values() if q.kind == "data"]
 
 
 def figure_px(fig) -> dict:

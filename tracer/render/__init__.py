@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-FORMATS = ("markdown", "latex", "json", "pdf")
+FORMATS = ("markdown", "latex", "json", "pdf", "text")
 
 
 class Tex(str):
@@ -22,10 +22,15 @@ _ENVS = {}
 
 
 def environment(kind: str):
-    """The Jinja environment for 'latex' (\\VAR{..}, \\BLOCK{..}) or 'markdown', escaping by default."""
+    """The Jinja environment for 'latex' (\\VAR{..}, \\BLOCK{..}), 'markdown' or 'svg', escaping by default."""
     if kind in _ENVS:
         return _ENVS[kind]
     import jinja2
+    if kind == "svg":         # XML: Jinja's own escaping
+        _ENVS[kind] = jinja2.Environment(loader=jinja2.FileSystemLoader(str(template_dir())), autoescape=True,
+                                         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                                         keep_trailing_newline=True)
+        return _ENVS[kind]
     from .escape import latex_escape, markdown_escape
     esc = latex_escape if kind == "latex" else markdown_escape
 
@@ -54,18 +59,35 @@ def environment(kind: str):
 DEFAULT_MAX_ENTRIES = 64   # an 8×8 matrix still fits a printed line; bigger ones are elided
 
 
+def render_figure(trace) -> str:
+    """The network figure as SVG (the Markdown worksheet links it: render(..., figure=NAME))."""
+    from .document import diagram_text, figure
+    from .figure import svg_layout
+    from .printer import Notation
+    p = trace.problem
+    fig = figure(p, Notation(p.notation, aug=p.bias == "augmented", text=str))
+    return environment("svg").get_template("network.svg.j2").render(g=svg_layout(fig), title=diagram_text(p))
+
+
 def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=None, blank=False,
-           stamp=None) -> str:
+           figure=None, stamp=None) -> str:
     """The worksheet of `trace` as text: 'markdown', 'latex' (standalone) or 'json' (never
     elided).  detail: matrix | entries | chain.  max_entries: elide bigger matrices (None:
     the default, 0: never).  blank: the problem sheet, every computed matrix an empty box.
+    figure: the Markdown links the network figure as this file (render_figure writes it).
     stamp: a printed sheet's marks (tracer.generate.stamp.Stamp: a label on every page, a
     name line, a QR code), or None."""
     if fmt == "json":
         return trace.to_json()
+    if fmt == "text":               # the terminal's plain Unicode view (render/text.py)
+        from .text import render_text
+        return render_text(trace, max_entries=DEFAULT_MAX_ENTRIES if max_entries is None else max_entries,
+                           decimals=decimals, blank=blank)
     from .document import build
     if max_entries is None:
         max_entries = DEFAULT_MAX_ENTRIES
     doc = build(trace, fmt=fmt, detail=detail, max_entries=max_entries, decimals=decimals, blank=blank)
+    from urllib.parse import quote        # the link holds only URL-safe characters
+    doc["figure_file"] = quote(figure) if figure and fmt == "markdown" else None
     name = {"markdown": "worksheet.md.j2", "latex": "worksheet.tex.j2"}[fmt]
     return environment(fmt).get_template(name).render(doc=doc, stamp=stamp)

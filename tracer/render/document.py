@@ -17,6 +17,7 @@ from .. import numtext, ops
 from .chain import Chain
 from .entries import Entries, loss_terms
 from .escape import math_text
+from .figure import Names, build_figure
 from ..numtext import MIN_SIGNIFICANT
 from .printer import (ACT_DEFINITION, ACT_DERIVATIVE, ACT_SYMBOL, Notation, Printer,
                       latex_text, loss_formula)
@@ -224,40 +225,44 @@ def network_rows(p):
     return rows
 
 
-MAX_DRAWN = 7      # a layer wider than this is drawn as its first and last neurons with dots
-
-
 def figure(p, n: Notation):
-    """Node positions and labels of the network drawing (TikZ), layer by layer."""
-    sizes = [len(p.x[0])] + [L.shape[0] for L in p.layers]
+    """The network drawing (render/figure.py), its neurons named in the sheet's notation."""
     acts = [""] + [ACT_SYMBOL.get(L.activation, "") if L.activation else "" for L in p.layers]
-    cols = []
-    for c, size in enumerate(sizes):
-        idx = list(range(size))
-        if size > MAX_DRAWN:
-            idx = idx[:4] + [None] + idx[-2:]
-        k = len(idx)
-        nodes = []
-        for r, i in enumerate(idx):
-            y = (k - 1) / 2 - r
-            if i is None:
-                nodes.append({"id": f"d{c}", "x": 2.6 * c, "y": y, "label": r"\vdots", "dots": True})
-                continue
-            label = f"x_{{{i + 1}}}" if c == 0 else (r"\hat{y}_{%d}" % (i + 1) if c == len(sizes) - 1 else
-                                                    "a_{%d}^{%s}" % (i + 1, n.sup(c)))
-            nodes.append({"id": f"n{c}x{i}", "x": 2.6 * c, "y": y, "label": label, "dots": False})
-        caption = "input" if c == 0 else f"layer {c}"
-        cols.append({"nodes": nodes, "caption": caption, "size": size, "act": acts[c], "x": 2.6 * c})
-    below = -(max(len(c["nodes"]) for c in cols) - 1) / 2 - 0.6
-    for c in cols:
-        c["below"] = below
-    edges = []
-    for c in range(len(cols) - 1):
-        for a in cols[c]["nodes"]:
-            for b in cols[c + 1]["nodes"]:
-                if not a["dots"] and not b["dots"]:
-                    edges.append((a["id"], b["id"]))
-    return {"columns": cols, "edges": edges}
+    words = [""] + [ACT_WORDS.get(L.activation, "") if L.activation else "" for L in p.layers]
+    return build_figure(p, n.sup, acts, words)
+
+
+def figure_legend(p, n: Notation):
+    """With the flat numbering, where each name of the figure is in the matrices (Mazur's
+    w1 … w8, b1, b2, net and out of h1, o1), as header segments."""
+    if p.figure.get("names") != "flat":
+        return []
+    names = Names(p, n.sup)
+
+    def span(first, last):
+        if first == last:
+            return _m(first.tex)
+        two = int(last.sub) - int(first.sub) == 1
+        return _m(f"{first.tex}, {last.tex}" if two else f"{first.tex}, \\dots, {last.tex}")
+
+    segs = []
+    for l, L in enumerate(p.layers, 1):
+        rows, cols = L.shape
+        segs += [span(names.weight(l, 0, 0), names.weight(l, rows - 1, cols - 1)),
+                 _t(" are " if rows * cols > 1 else " is "), _m(n.symbol(f"W{l}")),
+                 _t(" row by row; " if rows * cols > 1 else "; ")]
+    for l, L in enumerate(p.layers, 1):
+        if L.b is not None:
+            last = names.bias(l, 0 if names.b_per_layer else L.shape[0] - 1)
+            segs += [span(names.bias(l, 0), last), _t(" is every entry of " if names.b_per_layer else " are "),
+                     _m(n.symbol(f"b{l}")), _t("; ")]
+    lines = "rows" if p.layout == "columns" else "columns"
+    for l, L in enumerate(p.layers, 1):
+        segs += [_t("the net and out of "), span(names.neuron(l, 0), names.neuron(l, L.shape[0] - 1)),
+                 _t(f" are the {lines} of " if L.shape[0] > 1 else " are "), _m(n.symbol(f"Z{l}")), _t(" and "),
+                 _m(n.symbol(f"A{l}")),
+                 _t("." if l == len(p.layers) else "; ")]
+    return segs
 
 
 def diagram_text(p):
@@ -487,6 +492,7 @@ def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=Non
         "facts": facts(p, blank, loss_formula(loss_node, n), n),
         "layers": network_rows(p),
         "figure": figure(p, n),
+        "figure_legend": figure_legend(p, n),
         "diagram": diagram_text(p),
         "activations": [(ACT_DEFINITION[a], ACT_DERIVATIVE[a]) for a in acts],
         "data": data_table(pr, p),

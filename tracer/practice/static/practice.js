@@ -39,7 +39,8 @@
     cards.push(c);
     byKey.set(q.key, c);
     inputs.forEach(inp => inp.addEventListener("input", () => { changed(c, inp); }));
-    el.querySelector(".hint-button").addEventListener("click", () => toggleHint(c));
+    const button = el.querySelector(".hint-button");
+    if (button) button.addEventListener("click", () => toggleHint(c));
   });
 
   function cellAt(c, i, j) { return c.inputs[i * c.q.cols + j]; }
@@ -202,7 +203,9 @@
 
   // -- hints --------------------------------------------------------------------------------
   function toggleHint(c, open) {
-    const h = c.el.querySelector(".hint"), lazy = h.querySelector(".md-lazy");
+    const h = c.el.querySelector(".hint");
+    if (!h) return;
+    const lazy = h.querySelector(".md-lazy");
     const show = open === undefined ? h.hidden : open;
     if (show && lazy && !lazy.dataset.done) { typeset(lazy, true); lazy.dataset.done = "1"; }
     h.hidden = !show;
@@ -268,13 +271,16 @@
       .then(([status, d]) => {
         if (status !== 200) { message((d && d.error) || ("error " + status), true); return; }
         cards.forEach(c => fill(c, ""));
+        const notes = d.notes.slice(), unasked = [];
         d.steps.forEach((m, s) => Object.entries(m).forEach(([name, v]) => {
           const c = byKey.get(s + ":" + name);
           if (c) fill(c, v);
+          else unasked.push(name + (spec.steps > 1 ? " (step " + s + ")" : ""));
         }));
+        if (unasked.length) notes.push("not asked on this page (givens), so left out: " + unasked.join(", "));
         tolerance = d.tolerance && Object.keys(d.tolerance).length ? d.tolerance : null;
         save();
-        message("Loaded " + file.name + "." + (d.notes.length ? " " + d.notes.join("; ") + "." : ""), false, true);
+        message("Loaded " + file.name + "." + (notes.length ? " " + notes.join("; ") + "." : ""), false, true);
         grade();
       })
       .catch(() => message("Could not read " + file.name + ".", true));
