@@ -194,6 +194,7 @@ class Template:
         if not isinstance(raw, dict):
             raise TemplateError(source, "a template is a problem file: a mapping of keys "
                                 "(title, data, network, loss, optimizer, ...)")
+        self.source_tree = _tree_copy(raw)    # as written (exports carry the template itself)
         raw = _tree_copy(raw)
         self.source = source
         self.settings = GENERATE.check(raw.pop("generate", None), "generate")
