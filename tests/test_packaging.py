@@ -132,4 +132,5 @@ def test_every_skip_says_what_to_install():
         for call in re.findall(r"importorskip\((.*?)\)\n", text, re.S):
             if call.startswith(('"tracer', "'tracer")):
                 continue                    # a part of trace-net itself, not something to install
-            assert "reason=" in call and "install" in call, (path.name, call)
+            # what to install, or the Python it takes (tomllib is Python 3.11's own)
+            assert "reason=" in call and ("install" in call or "Python 3." in call), (path.name, call)

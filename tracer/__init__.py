@@ -23,12 +23,16 @@ from .schema import ProblemError  # noqa: E402
 from .trace import Trace  # noqa: E402
 
 
-def __getattr__(name):
+def __getattr__(name: str):
     # from_torch and to_yaml load on first use (they need PyYAML, which the core does not:
     # an exported PrairieLearn question runs the core where PyYAML is not installed)
     if name in ("from_torch", "to_yaml"):
         from . import torch_io
         return getattr(torch_io, name)
+    # tracer.check: the checker's package, callable as tracer.grading.check (imported on first use)
+    if name == "check":
+        import importlib
+        return importlib.import_module(".check", __name__)
     raise AttributeError(f"module 'tracer' has no attribute {name!r}")
 
 
@@ -37,5 +41,5 @@ def trace_file(path: str | _os.PathLike[str], **overrides: object) -> Trace:
     return trace(load_problem(path, overrides))
 
 
-__all__ = ["trace", "trace_file", "Trace", "load_problem", "parse_problem", "Problem", "ProblemError", "from_torch",
+__all__ = ["trace", "trace_file", "Trace", "check", "load_problem", "parse_problem", "Problem", "ProblemError", "from_torch",
            "to_yaml", "__version__"]

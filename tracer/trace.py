@@ -1,22 +1,60 @@
-"""The trace: a problem's recorded steps, and their export as the contract's JSON."""
+"""The trace: a problem's recorded steps, and their export as the contract's JSON.
+
+    >>> t = tracer.trace_file("worked_examples/or_gate/problem.yaml")
+    >>> t                    # <Trace 'OR gate, ...': network 2-2-1 (sigmoid, sigmoid), ...>
+    >>> t["Z1"]              # step 0's Z^[1], entries in the trace's number field (exact)
+    >>> t.array("Z1")        # the same as a float64 numpy array
+    >>> t.render("latex")    # the worksheet (text, markdown, latex, json)
+"""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from .schema import ProblemError
 
+RENDER_FORMATS = ("text", "markdown", "latex", "json")
+
 
 class Trace:
+    """Every quantity of every step of a problem, by canonical name (docs/problem-format.md,
+    section 2), in the problem's number field."""
+
     def __init__(self, problem, field, steps):
         self.problem, self.field, self.steps = problem, field, steps
         self._check_finite()
 
     def __getitem__(self, key):
-        """trace["Z1"] (step 0) or trace[2, "W1_next"]."""
+        """trace["Z1"] (step 0) or trace[2, "W1_next"]: the recorded value, entries exact
+        (Real, Fractions' field) or floats, as the number mode has them; see array()."""
         step, name = (0, key) if isinstance(key, str) else key
         return self.steps[step][name]
+
+    def names(self, step: int = 0) -> list[str]:
+        """The quantities of a step, in the order they are computed."""
+        return [q.name for q in self.steps[step].shown()]
+
+    def array(self, name: str, step: int = 0) -> np.ndarray:
+        """A quantity as a float64 numpy array (a 0-d array for J): the engine's full-precision
+        values, the rounded ones in hand mode.  Symbolic traces have formulas, not floats."""
+        if self.field.symbolic:
+            raise ValueError(f"{name}: a symbolic trace holds formulas, not floats "
+                             "(trace it with numbers='exact' or 'float')")
+        if not 0 <= step < len(self.steps) and not -len(self.steps) <= step < 0:
+            raise IndexError(f"step {step}: the trace has steps 0..{len(self.steps) - 1}")
+        if name not in self.steps[step]:
+            raise KeyError(f"{name}: no such quantity in step {step} (there are: {', '.join(self.names(step))})")
+        return np.array(self.floats(self.steps[step][name]), dtype=np.float64)
+
+    def arrays(self, step: int = 0) -> dict[str, np.ndarray]:
+        """Every quantity of a step as a float64 array, by name."""
+        return {name: self.array(name, step) for name in self.names(step)}
+
+    def __repr__(self) -> str:
+        from .notebook import summary
+        return f"<Trace {summary(self)}>"
 
     # entries -------------------------------------------------------------------------------
     def entry(self, x):
@@ -79,9 +117,52 @@ class Trace:
         return "\n".join(lines) + "\n"
 
     # display -------------------------------------------------------------------------------
-    def render(self, fmt="markdown", **options) -> str:
-        from .render import render
-        return render(self, fmt, **options)
+    def render(self, fmt: str = "markdown", *, detail: str = "matrix", max_entries: int | None = None,
+               decimals: int | None = None, blank: bool = False, **options: Any) -> str:
+        """The worksheet as text, what `trace-net PROBLEM --format FMT` writes.
 
-    def _repr_markdown_(self):
+        fmt: "markdown" (GitHub, Jupyter), "latex" (a standalone document; to_pdf() compiles
+        it), "text" (plain Unicode for a terminal), "json" (the contract's trace JSON, never
+        elided; the options below do not apply).  detail: "matrix" (each formula, its matrices
+        and result), "entries" (also every entry written out) or "chain" (the chain rule for
+        every weight); Markdown and LaTeX only.  max_entries: matrices with more entries are
+        elided (default 64, 0 never).  decimals: digits shown for inexact values (default: the
+        problem's).  blank: the problem sheet, an empty box for every computed entry.  Other
+        options go to the renderer (tracer.render.render: figure=NAME, the Markdown links the
+        network figure)."""
+        fmt = {"md": "markdown", "tex": "latex"}.get(fmt, fmt)
+        if fmt == "pdf":
+            raise ValueError("render('pdf'): a PDF is bytes, not text; use trace.to_pdf() "
+                             "(or trace-net PROBLEM -o sheet.pdf)")
+        if fmt not in RENDER_FORMATS:
+            raise ValueError(f"render({fmt!r}): unknown format; give one of {', '.join(RENDER_FORMATS)} "
+                             "(or to_pdf() for a PDF)")
+        from .render import render
+        return render(self, fmt, detail=detail, max_entries=max_entries, decimals=decimals, blank=blank,
+                      **options)
+
+    def to_pdf(self, **options: Any) -> bytes:
+        """The LaTeX worksheet compiled by pdflatex (render's options); PdfError says how to
+        install pdflatex when it is missing."""
+        from .render.pdf import to_pdf
+        return to_pdf(self.render("latex", **options))
+
+    def part(self, step: int | None = None, section: str | None = None):
+        """One part of the worksheet, for a notebook cell: a step (0, 1, ...), a section of
+        every step or of one ("forward", "loss", "backward", "update"), or, with neither,
+        the whole worksheet.  Displays itself in Jupyter (Markdown, LaTeX)."""
+        from .notebook import Part
+        return Part(self, step, section)
+
+    # Jupyter shows the richest of these: the compact HTML summary, not the whole worksheet
+    # (part() shows the worksheet, or a piece of it).
+    def _repr_html_(self) -> str:
+        from .notebook import summary_html
+        return summary_html(self)
+
+    def _repr_markdown_(self) -> str:
         return self.render("markdown")
+
+    def _repr_latex_(self) -> str:
+        from .notebook import Part
+        return Part(self, None, None)._repr_latex_()

@@ -51,20 +51,58 @@ class Model:
         W = self.net.layers[-1].W
         return W.shape[0] - (1 if self.net.aug else 0)
 
+    @property
+    def n_in(self):
+        W = self.net.layers[0].W
+        return W.shape[1] - (1 if self.net.aug else 0)
+
+    def inputs(self, X) -> np.ndarray:
+        """X as float64 rows, refused with a message naming what is wrong: not numbers, not one
+        row per sample, no samples, the wrong number of features, NaN or infinity."""
+        A = _numbers(X, "X")
+        if A.ndim != 2:
+            raise ValueError(f"X: one row per sample (a 2-D array), got shape {A.shape}")
+        if len(A) == 0:
+            raise ValueError("X: no samples")
+        if A.shape[1] != self.n_in:
+            raise ValueError(f"X: {A.shape[1]} feature(s) per sample, but the network's first layer "
+                             f"takes {self.n_in}")
+        _finite(A, "X")
+        return A
+
     def targets(self, Y) -> np.ndarray:
-        """Targets as float64 rows; for cross_entropy, class indices become one-hot rows."""
-        Y = np.asarray(Y)
+        """Targets as float64 rows; for cross_entropy, class indices become one-hot rows.
+        Bad targets are refused with a message naming the entry."""
+        Y = _numbers(Y, "Y")
         if Y.ndim == 1:
             if self.net.loss != "cross_entropy":
                 raise ValueError("class indices (a 1-D Y) are for cross_entropy; give one row per sample")
+            _finite(Y, "Y")
+            for i, c in enumerate(Y):
+                if c != int(c) or not 0 <= c < self.n_out:
+                    raise ValueError(f"Y[{i}] = {c:g}: not a class index 0..{self.n_out - 1} "
+                                     f"(the network has {self.n_out} outputs)")
             return np.eye(self.n_out)[Y.astype(np.int64)]
-        Y = np.asarray(Y, dtype=np.float64)
+        if Y.ndim != 2:
+            raise ValueError(f"Y: one row per sample (2-D), or class indices (1-D), got shape {Y.shape}")
+        if Y.shape[1] != self.n_out:
+            raise ValueError(f"Y: {Y.shape[1]} column(s), but the network has {self.n_out} output(s)")
+        _finite(Y, "Y")
+        if self.net.loss in ("cross_entropy", "bce") and ((Y < 0) | (Y > 1)).any():
+            i, j = np.argwhere((Y < 0) | (Y > 1))[0]
+            raise ValueError(f"Y[{i}][{j}] = {Y[i, j]:g}: {self.net.loss} targets are probabilities in [0, 1]")
         if self.net.loss == "cross_entropy" and not np.allclose(Y.sum(axis=1), 1):
             self.net.fuse = False   # Δ = c(Ŷ − Y) holds only for targets that sum to 1
         return Y
 
     def _orient(self, rows):
         return self.net.orient(self.F, rows)
+
+    def _pair(self, X, Y):
+        X, Y = self.inputs(X), self.targets(Y)
+        if len(X) != len(Y):
+            raise ValueError(f"X has {len(X)} samples, Y has {len(Y)}")
+        return X, Y
 
     # steps ----------------------------------------------------------------------------------
     def step(self, X, Y) -> float:
@@ -91,10 +129,10 @@ class Model:
         order: "shuffle" (a new permutation each epoch, from numpy's generator seeded by
         `seed`), "file" (the rows as given, like a trace's mini-batches), or a function
         epoch -> index array.  progress: a tqdm bar over the epochs (on standard error)."""
-        X = np.asarray(X, dtype=np.float64)
-        Y = self.targets(Y)
-        if len(X) != len(Y):
-            raise ValueError(f"X has {len(X)} samples, Y has {len(Y)}")
+        X, Y = self._pair(X, Y)
+        for name, v in (("epochs", epochs), ("batch_size", batch_size)):
+            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+                raise ValueError(f"{name}: a whole number ≥ 1, got {v!r}")
         rng = np.random.default_rng(seed)
         if order == "shuffle":
             pick = lambda e: rng.permutation(len(X))   # noqa: E731
@@ -125,13 +163,13 @@ class Model:
 
     def predict(self, X: ArrayLike) -> np.ndarray:
         """The network's output Ŷ, one row per sample (augmented: without the constant)."""
-        A = self._forward(X).env[f"A{self.net.L}"]
+        A = self._forward(self.inputs(X)).env[f"A{self.net.L}"]
         A = A if self.net.feat == 1 else A.T
         return A[:, 1:] if self.net.aug else A
 
     def evaluate(self, X: ArrayLike, Y: ArrayLike) -> dict[str, float]:
         """The loss on (X, Y); for cross_entropy also the accuracy, for mse the MSE per entry."""
-        Y = self.targets(Y)
+        X, Y = self._pair(X, Y)
         rec = self._forward(X)
         rec.put("Y", self._orient(Y), "data", self.net.L)
         out = {"loss": float(rec.compute("J", self.net.loss_node(), "loss"))}
@@ -152,6 +190,20 @@ class Model:
             else:
                 out.append((lay.W.copy(), None if lay.b is None else lay.b.copy()))
         return out
+
+
+def _numbers(a, what) -> np.ndarray:
+    try:
+        return np.asarray(a, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{what}: not an array of numbers ({e})") from None
+
+
+def _finite(a, what):
+    bad = np.argwhere(~np.isfinite(a))
+    if len(bad):
+        where = "".join(f"[{i}]" for i in bad[0])
+        raise ValueError(f"{what}{where} = {a[tuple(bad[0])]}: NaN and infinities cannot be trained on")
 
 
 def torch_init(sizes, seed=0):

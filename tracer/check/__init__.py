@@ -31,3 +31,8 @@ def check_files(problem_path, answers_path, rtol=None, atol=None, sigfigs=None) 
     answers.bind(t)
     rule = Rule.make(problem.decimals, answers.tolerance, rtol=rtol, atol=atol, sigfigs=sigfigs)
     return grade(t, answers, rule)
+
+
+# tracer.check(problem, answers) grades from Python (tracer/grading.py): this package, callable
+from ..grading import callable_package  # noqa: E402
+callable_package(__name__)
