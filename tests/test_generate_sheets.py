@@ -43,7 +43,7 @@ def test_every_page_of_a_sheet_has_its_label_and_a_name_line(tmp_path):
 
 @needs_tex
 def test_the_qr_code_reads_back_as_the_command_that_regenerates_the_key(tmp_path):
-    zxingcpp = pytest.importorskip("zxingcpp")
+    zxingcpp = pytest.importorskip("zxingcpp", reason="the QR decoder is not installed: pip install zxing-cpp pillow")
     from PIL import Image
     out = tmp_path / "hw"
     assert invoke("generate", OR_GATE, "-n", 3, "--seed", 4, "-o", out, "--format", "pdf", "--qr").exit_code == 0
