@@ -256,3 +256,44 @@ def test_the_command_writes_the_json(tmp_path):
     assert r.exit_code == 0, r.output
     v = json.loads(r.output)["steps"][0]["values"]
     assert v["dx"]["float"] == -4.0 and v["dx"]["exact"] is None
+
+
+@pytest.mark.parametrize("text, message", [
+    ("graph:\n  inputs: {x: 1, y: 2}\n  nodes:\n    a: x + y\n    a: x * y\n",
+     "the key 'a' is given twice, at lines 4 and 5"),
+    ("graph:\n  inputs: {x: 1, x: 2}\n  nodes: {a: x + 1}\n", "the key 'x' is given twice"),
+])
+def test_a_name_given_twice_in_the_file_is_refused(tmp_path, text, message):
+    p = tmp_path / "dup.yaml"
+    p.write_text(text)
+    r = CliRunner().invoke(main, [str(p), "--format", "json"])
+    assert r.exit_code == 2 and message in r.output and len(r.output.strip().splitlines()) == 1
+
+
+def test_every_refusal_is_quick_and_bounded(tmp_path):
+    # a long chain of nodes, each squaring the last: refused at the node where the exact
+    # fractions pass 1,000 digits, not after building a million-digit number
+    nodes = {"a0": "x"} | {f"a{i}": f"a{i - 1}**2" for i in range(1, 40)}
+    with pytest.raises(ProblemError) as e:
+        run({"graph": {"inputs": {"x": "1/3"}, "nodes": nodes}})
+    assert str(e.value).startswith("graph.nodes.a12: its value: exact fractions reached")
+    # (3/2)^2048 has 977 digits but is past float64's range: refused there, not a traceback
+    with pytest.raises(ProblemError) as e:
+        run({"graph": {"inputs": {"x": "3/2"}, "nodes": nodes}})
+    assert str(e.value).startswith("graph.nodes.a11: its value is beyond float64's range")
+
+
+@pytest.mark.parametrize("numbers, inputs, expr", [
+    ("float", {"x": "1e10"}, "x**64"),             # a Python float's power overflows
+    ("float", {"x": "1e200"}, "x * x / x"),          # inf on the way
+    ("float", {"x": 800}, "exp(x) / exp(x - 1)"),    # float exp saturates at 1.8e308: not e
+    ("exact", {"x": 1000}, "exp(x)"),
+])
+def test_values_past_float64_are_refused_not_printed(numbers, inputs, expr):
+    msg = refused({"inputs": inputs, "nodes": {"a": expr}}, numbers=numbers)
+    assert msg.startswith("graph.nodes.a: its value is beyond float64's range")
+
+
+def test_exact_mode_keeps_a_large_intermediate_exact():
+    t = run({"graph": {"inputs": {"x": 800}, "nodes": {"a": "exp(x) / exp(x - 1)"}}})
+    assert flt(t, "a") == pytest.approx(math.e, rel=1e-15)

@@ -31,7 +31,7 @@ def schema():
 
 def test_every_key_is_in_the_schema(schema):
     from tracer.schema import PROBLEM
-    assert set(schema["properties"]) == set(PROBLEM.fields)
+    assert set(schema["properties"]) == set(PROBLEM.fields) | {"graph"}     # graph: problem-format §6
     for key in ("batch_size", "symbols", "steps", "numbers"):
         assert key in schema["properties"]
     assert "symbolic" in schema["properties"]["numbers"]["enum"]

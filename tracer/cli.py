@@ -299,7 +299,7 @@ def trace_cmd(problem, fmt, output, detail, max_entries, blank, numbers, decimal
         raise fail(e) from None
     if figure:       # first, so that the Markdown never links a file that is not there
         from .render import render_figure
-        write_output(render_figure(t), str(figure))
+        write_output(render_figure(t, blank=blank), str(figure))
     write_output(text, output)
 
 

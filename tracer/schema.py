@@ -533,5 +533,11 @@ PROBLEM = Mapping({
 
 def json_schema() -> dict:
     s = PROBLEM.schema()
+    # a file holds either a network (data, network, loss, optimizer) or a graph: (section 6)
+    from .graph.problem import GRAPH_PROBLEM, NETWORK_KEYS
+    s["properties"]["graph"] = GRAPH_PROBLEM.schema()["properties"]["graph"]
+    required = s.pop("required")
+    s["oneOf"] = [{"required": required, "not": {"required": ["graph"]}},
+                  {"required": ["graph"], "not": {"anyOf": [{"required": [k]} for k in NETWORK_KEYS]}}]
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://trace-net.invalid/problem.schema.json", "title": "trace-net problem", **s}

@@ -206,6 +206,9 @@ _Dumper.add_representer(_FlowList, lambda d, v: d.represent_sequence("tag:yaml.o
 
 def problem_to_dict(p) -> dict:
     """A Problem back as the mapping of its problem file (defaults included)."""
+    if getattr(p, "kind", None) == "graph":
+        from .graph.problem import to_dict
+        return to_dict(p)
     net = []
     for L in p.layers:
         lin = {"W": _flow(L.W)}

@@ -65,7 +65,7 @@ def _given_floats(nums):
 # -- content -----------------------------------------------------------------------------------
 def build(grading, marks) -> dict:
     t = grading.trace
-    pr = Printer(t)
+    pr = Printer(t, notation=getattr(t, "notation", None))     # a graph writes its own names
     summ = grading.summary
     steps = {}
     for r in grading.results:

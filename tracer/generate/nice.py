@@ -174,4 +174,7 @@ def violations(trace, settings, shown=None):
 
 
 def first_violation(trace, settings, shown=None) -> Violation | None:
+    if getattr(trace.problem, "kind", None) == "graph":      # a graph's rules: kinks, ties, saturation
+        from ..graph.nice import first_violation as graph_violation
+        return graph_violation(trace, settings)
     return next(violations(trace, settings, shown), None)

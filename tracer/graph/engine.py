@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from ..numbers import TooManyDigits, make_field
 from ..recorder import Recorder
 from ..schema import ProblemError
@@ -99,18 +101,34 @@ class GraphRecorder(Recorder):
 
     def compute(self, name, expr, kind, layer=None):
         try:
-            value = super().compute(name, expr, kind, layer)
+            with np.errstate(all="ignore"):          # an overflow is refused below, not warned of
+                value = super().compute(name, expr, kind, layer)
         except (GraphMathError, ZeroDivisionError) as e:
             msg = str(e) if isinstance(e, GraphMathError) else "division by 0"
             if name != self.owner(name):
                 msg = f"{self.what(name)} is undefined here: {msg}"
             raise ProblemError(self.where(name), msg) from None
+        except OverflowError:                        # a Python float's power
+            raise self._too_big(name) from None
         if not self.F.symbolic:
-            f = self.F.describe(value)[1]
-            if not math.isfinite(f) or abs(f) >= 1.7e308:
-                raise ProblemError(self.where(name), f"{self.what(name)} is beyond float64's range "
-                                   "(|x| > 1.7e308): too large to print")
+            # float exp saturates at float64's largest value: there every part must be in range
+            parts = self.steps[-1].quantities[name].parts.values() if self.F.name == "float" else []
+            for v in [value, *parts]:
+                if not _in_range(self.F, v):
+                    raise self._too_big(name)
         return value
+
+    def _too_big(self, name) -> ProblemError:
+        return ProblemError(self.where(name), f"{self.what(name)} is beyond float64's range "
+                            "(|x| > 1.7e308), or a step on the way to it is: too large to print")
+
+
+def _in_range(F, v) -> bool:
+    try:
+        f = F.describe(v)[1]
+    except OverflowError:                # an exact fraction past float64's range
+        return False
+    return math.isfinite(f) and abs(f) < 1.7e308
 
 
 def _field(p):
@@ -136,7 +154,7 @@ def trace_graph(p):
     F, values = _field(p)
     s = structure(p)
     rec = GraphRecorder(F, p)
-    rec.begin_step(0, [])
+    rec.begin_step(0, [0])      # one evaluation (the checker reads the batch size as m = 1)
     for name, v in values.items():
         rec.put(name, v, "data")
     for nd in p.nodes:

@@ -416,25 +416,40 @@ def precedence(node) -> int:
     return ATOM
 
 
-def text(node) -> str:
-    """The expression in the file's own syntax (parse(text(e)) is e again): for messages."""
+_FILE = {"add": " + ", "sub": " - ", "mul": "*", "div": "/", "neg": "-"}
+_DISPLAY = {"add": " + ", "sub": " − ", "mul": "·", "div": "/", "neg": "−"}
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+_DISPLAY_CALLS = {"sigmoid": "σ", "relu": "ReLU", "step": "𝟙", "share": "𝟙"}
+
+
+def text(node, display=False) -> str:
+    """The expression in the file's own syntax (parse(text(e)) is e again), for messages; or,
+    `display`, as a person writes it in plain text (q·z, −x², σ(c)), for the terminal."""
+    ops_ = _DISPLAY if display else _FILE
+
     def wrap(a, need, strict=False):
-        s = text(a)
+        s = text(a, display)
         p = precedence(a)
         return f"({s})" if p < need or (strict and p == need) else s
     if isinstance(node, Ref):
         return node.name
     if isinstance(node, Const):
-        return plain(node.q)
+        return plain(node.q).replace("-", ops_["neg"])
     if isinstance(node, (Add, Sub, Mul, Div)):
-        sym = {Add: " + ", Sub: " - ", Mul: "*", Div: "/"}[type(node)]
+        sym = ops_[{Add: "add", Sub: "sub", Mul: "mul", Div: "div"}[type(node)]]
         p = precedence(node)
         return wrap(node.args[0], p) + sym + wrap(node.args[1], p, strict=True)   # left-associative
     if isinstance(node, Neg):
-        return "-" + wrap(node.args[0], POWER)
+        return ops_["neg"] + wrap(node.args[0], POWER)
     if isinstance(node, Pow):
         k = node.k
+        if display:
+            return wrap(node.args[0], ATOM) + str(k).translate(_SUPERSCRIPT)
         return wrap(node.args[0], ATOM) + "**" + (str(k) if k >= 0 else f"({k})")
     if isinstance(node, Call):
-        return f"{node.name}(" + ", ".join(text(a) for a in node.args) + ")"
+        name = _DISPLAY_CALLS.get(node.name, node.name) if display else node.name
+        if display and node.name in ("step", "share"):
+            a = [text(x, display) for x in node.args]
+            return f"𝟙[{a[0]} > {a[1] if len(a) > 1 else 0}]"
+        return f"{name}(" + ", ".join(text(a, display) for a in node.args) + ")"
     raise TypeError(node)

@@ -86,7 +86,9 @@ def tex_name(name: str) -> str:
         base, sub = name[:i], name[i:]
     if not sub:
         return _base_tex(base)
-    if sub.isdigit() or len(sub) == 1 or sub in GREEK:
+    if sub.isdigit():
+        inner = sub
+    elif len(sub) == 1 or sub in GREEK:
         inner = _base_tex(sub)
     else:
         inner = r"\mathrm{%s}" % sub.replace("_", r"\_")

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..schema import (Enum, Field, Integer, ListOf, Mapping, Num, ProblemError, Spec, Text, _show,
+from ..schema import (Enum, Field, Integer, ListOf, Mapping, Num, Number, ProblemError, Spec, Text, _show,
                       join, near_miss, parse_number)
-from .expr import FUNCTIONS, GraphSyntaxError, parse
+from .expr import FUNCTIONS, MAX_LENGTH, GraphSyntaxError, parse
 
 MAX_NAMES = 200            # inputs and nodes together: a worksheet, not a network
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -22,7 +22,7 @@ MAX_NAME = 32
 class GraphNode:
     name: str
     text: str               # the expression as the file writes it
-    expr: object            # its tree (tracer.graph.expr)
+    expr: object = field(compare=False)     # its tree (tracer.graph.expr), read from `text`
 
     def refs(self) -> list[str]:
         return self.expr.refs()
@@ -40,6 +40,8 @@ class GraphProblem:
     output: str
     steps: int = 1          # one forward and one backward pass
     kind = "graph"          # what tracer.engine.trace dispatches on
+    layout = "columns"      # read by the worksheet Printer (a graph has no samples, no bias)
+    bias = "separate"
     notation: dict = field(default_factory=dict)
 
     @property
@@ -59,8 +61,8 @@ def is_graph(raw) -> bool:
 class Names(Spec):
     """A mapping of names to items (inputs to numbers, nodes to expressions), in file order."""
 
-    def __init__(self, item, doc, what):
-        self.item, self.doc, self.what = item, doc, what
+    def __init__(self, item, item_schema, doc, what):
+        self.item, self.item_schema, self.doc, self.what = item, item_schema, doc, what
 
     def check(self, v, place):
         if not isinstance(v, dict) or not v:
@@ -73,8 +75,8 @@ class Names(Spec):
         return out
 
     def schema(self):
-        return self._with_doc({"type": "object", "minProperties": 1,
-                               "propertyNames": {"pattern": NAME.pattern}})
+        return self._with_doc({"type": "object", "minProperties": 1, "additionalProperties": self.item_schema,
+                               "propertyNames": {"pattern": NAME.pattern, "maxLength": MAX_NAME}})
 
 
 def _check_name(k, place):
@@ -104,9 +106,11 @@ def _expression(v, place):
 
 
 GRAPH = Mapping({
-    "inputs": Field(Names(parse_number, "the inputs and their values", "inputs"), required=True),
-    "nodes": Field(Names(_expression, "each node an expression of inputs and earlier nodes, in order",
-                         "nodes"), required=True),
+    "inputs": Field(Names(parse_number, Number().schema(), "the inputs and their values", "inputs"),
+                    required=True),
+    "nodes": Field(Names(_expression, {"anyOf": [{"type": "string", "maxLength": MAX_LENGTH}, {"type": "number"}]},
+                         "each node an expression of inputs and earlier nodes, in order", "nodes"),
+                   required=True),
     "output": Field(Text("the node whose derivatives are taken (default: the last node)")),
 }, "a scalar computational graph")
 
@@ -207,3 +211,14 @@ def _cycle(start, first, parsed):
             path.pop()
         return False
     return path if walk(first) else None
+
+
+def to_dict(p: GraphProblem) -> dict:
+    """A graph problem back as the mapping of its problem file (defaults included)."""
+    d = {"title": p.title, "numbers": p.numbers, "decimals": p.decimals}
+    if p.round is not None:
+        d["round"] = p.round
+    if p.symbols is not None:
+        d["symbols"] = list(p.symbols)
+    d["graph"] = {"inputs": dict(p.inputs), "nodes": {n.name: n.text for n in p.nodes}, "output": p.output}
+    return d

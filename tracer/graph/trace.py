@@ -17,6 +17,12 @@ class GraphTrace(Trace):
     def quantities(self) -> dict:
         return self.steps[0].quantities
 
+    @property
+    def notation(self):
+        """How a report writes this trace's quantity names (∂f/∂x for dx)."""
+        from .latex import notation
+        return notation(self.problem)
+
     def branches(self, name) -> list[tuple[str, str]]:
         """[(upstream gradient, local derivative)] whose products sum to d<name>."""
         return [(grad(c), local(c, name)) for c in self.structure.branches(name)]
@@ -50,7 +56,15 @@ class GraphTrace(Trace):
                           "  }}", " ]", "}"]) + "\n"
 
     def render(self, fmt="markdown", **options) -> str:
-        if fmt == "json":
-            return self.to_json()
-        from ..schema import ProblemError
-        raise ProblemError("--format", f"{fmt}: a graph's worksheet is not written yet; use --format json")
+        from .render import render
+        fmt = {"md": "markdown", "tex": "latex"}.get(fmt, fmt)
+        if fmt not in ("markdown", "latex", "text", "json"):
+            raise ValueError(f"render({fmt!r}): give markdown, latex, text or json (to_pdf() for a PDF)")
+        return render(self, fmt, **options)
+
+    def part(self, step=None, section=None):
+        raise ValueError("a graph's worksheet is one piece (no steps or sections): display the trace, "
+                         "or render('markdown')")
+
+    def _repr_latex_(self):
+        return None          # Jupyter shows the Markdown (the whole worksheet) or the HTML summary

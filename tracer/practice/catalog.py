@@ -115,6 +115,8 @@ def _entry(f: Path, root: Path) -> Entry:
     from ..problem import load_yaml, parse_problem, read_source
     text, source = read_source(str(f))
     problem = parse_problem(load_yaml(text, source))
+    if getattr(problem, "kind", None) == "graph":      # a graph's sheet is not a network's
+        raise ProblemError(str(f), "a graph: problem; the practice page takes network problems only (for now)")
     return Entry(url_name(f, root), f, text, problem)
 
 

@@ -59,8 +59,12 @@ def environment(kind: str):
 DEFAULT_MAX_ENTRIES = 64   # an 8×8 matrix still fits a printed line; bigger ones are elided
 
 
-def render_figure(trace) -> str:
-    """The network figure as SVG (the Markdown worksheet links it: render(..., figure=NAME))."""
+def render_figure(trace, blank=False) -> str:
+    """The network figure as SVG (the Markdown worksheet links it: render(..., figure=NAME));
+    a graph's circuit, with its values unless `blank`."""
+    if getattr(trace.problem, "kind", None) == "graph":
+        from ..graph.render import render_figure as circuit
+        return circuit(trace, blank=blank)
     from .document import diagram_text, figure
     from .figure import svg_layout
     from .printer import Notation

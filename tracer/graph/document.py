@@ -1,0 +1,287 @@
+"""A graph's worksheet content, ready for templates/graph.{md,tex}.j2: the circuit, the
+forward table, the backward table in visit order, the gradients, and (detail chain) every
+input's gradient path by path.  Everything here is read from the trace; numbers become text
+through the worksheet Printer (LaTeX) or numtext (the drawing's plain labels).
+
+Detail levels, for a graph:
+  matrix  — each node's expression and value; each local derivative's formula and value;
+            each product upstream × local = gradient (the default);
+  entries — also every expression with the numbers substituted (q = x + y = −2 + 5 = 3,
+            ∂f/∂c = f(1 − f) = 0.7311 · (1 − 0.7311));
+  chain   — also each input's gradient as the multivariate chain rule writes it: the sum,
+            over every path from the input to the output, of the product of the local
+            derivatives along it.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..numtext import decimals_of, plain, rounded, short_decimal, unicode_power
+from ..render import Tex
+from ..render.printer import Printer
+from .expr import Add, Call, Const, Mul, Ref, _scalar
+from .latex import DEFINITIONS, formula, gate, partial, substituted
+from .layout import label_positions, place, size
+from .names import grad, local, tex_name
+
+MAX_PATHS = 16        # chain detail: more paths than this are summarised, not listed
+# a box to write in (no '|': it would end a Markdown table's cell)
+BLANK = r"\boxed{\vphantom{\Big(}\hphantom{-0.0000}}"
+
+
+def build(trace, fmt="markdown", detail="matrix", decimals=None, blank=False) -> dict:
+    p = trace.problem
+    pr = Printer(trace, decimals=decimals, blank=blank)
+    w = _Writer(trace, pr, detail, blank)
+    out = p.output
+    return {
+        "title": p.title or "A computational graph",
+        "blank": blank, "detail": detail, "symbolic": trace.field.symbolic,
+        "facts": _facts(trace, pr.decimals),
+        "output": Tex(tex_name(out)), "output_name": out,
+        "inputs": [{"symbol": Tex(tex_name(n)), "value": Tex(pr.number(trace[n]))} for n in p.inputs],
+        "circuit": circuit(trace, pr, blank),
+        "forward": [w.forward(nd) for nd in p.nodes],
+        "backward": w.backward(),
+        "fanout": any(len(trace.structure.branches(n)) > 1 for n in p.names),
+        "chains": w.chains() if detail == "chain" and not blank else [],
+        "results": [{"symbol": Tex(partial(out, n)), "value": Tex(w.value(grad(n)))} for n in p.inputs],
+        "definitions": [(Tex(a), Tex(b)) for a, b in _definitions(p)],
+    }
+
+
+def _facts(trace, decimals):
+    p = trace.problem
+    words = {"exact": "exact (fractions; σ, exp, log, square roots and tanh carried to 60 digits)",
+             "float": "float64", "symbolic": "symbolic (formulas in the inputs)"}[p.numbers]
+    facts = [("Numbers", words + (f", shown to {decimals} decimals where not exact"
+                                  if p.numbers != "symbolic" else ""))]
+    if p.round is not None:
+        facts.append(("Hand rounding", f"every value is rounded to {p.round} decimals (halves away from "
+                      "zero) and the rounded value is used from then on"))
+    facts.append(("Output", f"{p.output}; the backward pass starts from ∂{p.output}/∂{p.output} = 1"))
+    return facts
+
+
+def _definitions(p):
+    used = []
+    for nd in p.nodes:
+        for c in _calls(nd.expr):
+            if c.name in DEFINITIONS and c.name not in used:
+                used.append(c.name)
+    return [DEFINITIONS[n] for n in used]
+
+
+def _calls(e):
+    if isinstance(e, Call):
+        yield e
+    for a in e.args:
+        yield from _calls(a)
+
+
+def branch_values(trace, name) -> dict:
+    """{node: ∂out/∂node · ∂node/∂name}: the gradient flowing back to `name` along each wire."""
+    q = trace.quantities[grad(name)]
+    branches = trace.structure.branches(name)
+    if len(branches) == 1:
+        return {branches[0]: q.value}
+    out = {}
+    for m in _products(q.expr):
+        up, loc = (a.name for a in m.args)
+        out[up[1:]] = _scalar(q.parts[id(m)])
+    return out
+
+
+def _products(e):
+    if isinstance(e, Mul) and all(isinstance(a, Ref) for a in e.args):
+        yield e
+    elif isinstance(e, Add):
+        for a in e.args:
+            yield from _products(a)
+
+
+class _Writer:
+    def __init__(self, trace, pr, detail, blank):
+        self.t, self.pr, self.detail, self.blank = trace, pr, detail, blank
+        self.p = trace.problem
+        self.subst = detail in ("entries", "chain") and not blank and not trace.field.symbolic
+
+    def value(self, name) -> str:
+        return BLANK if self.blank else self.pr.number(self.t[name])
+
+    def number(self, name) -> str:
+        return self.pr.number(self.t[name])
+
+    def _result(self, name, parts) -> str:
+        """'= value' or '≈ value' after the parts of a line (printed since pr.mark())."""
+        q = self.t.quantities[name]
+        text = self.value(name)
+        if self.blank:
+            return "= " + text
+        return f"{self.pr.result_rel(q)} {text}"
+
+    def forward(self, nd) -> dict:
+        """node | expression | value (entries: the numbers substituted first)."""
+        self.pr.mark()
+        f = formula(nd.expr)
+        value = ""
+        if self.subst and not isinstance(nd.expr, Ref):
+            value = substituted(nd.expr, self.number) + " "
+        rel = self._result(nd.name, None)
+        value += rel if value or rel.startswith(r"\approx") else rel[2:]
+        return {"symbol": Tex(tex_name(nd.name)), "formula": Tex(f), "value": Tex(value)}
+
+    def local_line(self, node, operand, expr) -> str:
+        pr = self.pr
+        pr.mark()
+        head = partial(node, operand)
+        if self.blank:
+            return f"{head} = {self.value(local(node, operand))}"
+        f = formula(expr)
+        line = f"{head} = {f}"
+        value = self.value(local(node, operand))
+        if self.subst and not isinstance(expr, (Ref, Const)):
+            line += " = " + substituted(expr, self.number)
+        if f != value or self.pr.rounded():
+            line += " " + self._result(local(node, operand), None)
+        return line
+
+    def backward(self) -> list:
+        t, s, pr = self.t, self.t.structure, self.pr
+        rows, visited = [], set()
+        for k, name in enumerate(s.visit, 1):
+            up = self.value(grad(name))
+            nd = self.p.node(name)
+            for i, (o, e) in enumerate(s.locals[name]):
+                branches = s.branches(o)
+                pr.mark()
+                if self.blank:
+                    product = BLANK
+                else:
+                    prod_value = branch_values(t, o)[name]
+                    product = f"{pr.operand(t[grad(name)])} \\cdot {pr.operand(t[local(name, o)])}"
+                    product += f" {pr.result_rel(t.quantities[grad(o)]) if len(branches) == 1 else pr.rel()} "
+                    product += pr.number(prod_value)
+                target = partial(self.p.output, o)
+                if len(branches) > 1:
+                    target += r" \text{ (branch via } %s\text{)}" % tex_name(name)
+                rows.append({"visit": k if i == 0 else "", "node": Tex(tex_name(name)) if i == 0 else "",
+                             "expression": Tex(formula(nd.expr)) if i == 0 else "",
+                             "upstream": Tex(up), "local": Tex(self.local_line(name, o, e)),
+                             "target": Tex(target), "product": Tex(product), "sum": None})
+            visited.add(name)
+            for o, _ in s.locals[name]:
+                branches = s.branches(o)
+                if len(branches) > 1 and all(c in visited for c in branches):
+                    rows.append({"visit": "", "node": "", "expression": "", "upstream": "", "local": "",
+                                 "target": Tex(partial(self.p.output, o)), "product": Tex(self.sum_line(o)),
+                                 "sum": Tex(", ".join(tex_name(c) for c in branches))})
+        return rows
+
+    def sum_line(self, o) -> str:
+        """∂f/∂o = Σ of its branches, written out: 24 + 12 = 36."""
+        pr = self.pr
+        pr.mark()
+        terms = " + ".join(
+            (r"\frac{\partial %s}{\partial %s} \frac{\partial %s}{\partial %s}"
+             % (tex_name(self.p.output), tex_name(c), tex_name(c), tex_name(o))) for c in self.t.structure.branches(o))
+        if self.blank:
+            return f"{terms} = {self.value(grad(o))}"
+        vals = branch_values(self.t, o)
+        numbers = " + ".join(pr.operand(vals[c]) if i else pr.number(vals[c])
+                             for i, c in enumerate(self.t.structure.branches(o)))
+        return f"{terms} = {numbers} {self._result(grad(o), None)}"
+
+    def chains(self) -> list:
+        """Every input's gradient as the sum over its paths of the product of local derivatives."""
+        out = []
+        for x in self.p.inputs:
+            paths = _paths(self.t.structure, x, self.p.output)
+            head = partial(self.p.output, x)
+            if not paths:
+                out.append(Tex(f"{head} = 0"))      # no path to the output
+                continue
+            if len(paths) > MAX_PATHS:
+                out.append(Tex(f"{head} = {self.value(grad(x))} \\quad \\text{{({len(paths)} paths)}}"))
+                continue
+            pr = self.pr
+            pr.mark()
+            steps = [list(zip(path, path[1:]))[::-1] for path in paths]     # output end first
+            if len(steps) == 1 and len(steps[0]) == 1:        # the output reads x itself
+                out.append(Tex(f"{head} = {self.value(grad(x))}"))
+                continue
+            symbols = " + ".join(" ".join(partial(b, a) for a, b in st) for st in steps)
+            numbers = " + ".join(r" \cdot ".join(pr.operand(self.t[local(b, a)]) for a, b in st) for st in steps)
+            out.append(Tex(f"{head} = {symbols} = {numbers} {self._result(grad(x), None)}"))
+        return out
+
+
+def _paths(s, start, end, limit=MAX_PATHS + 1):
+    """Paths start → … → end through the nodes that read each name (at most `limit`)."""
+    out, stack = [], [[start]]
+    while stack and len(out) < limit:
+        path = stack.pop()
+        if path[-1] == end:
+            out.append(path)
+            continue
+        for c in reversed(s.branches(path[-1]) if path[-1] in s.consumers else []):
+            stack.append(path + [c])
+    return out
+
+
+# -- the circuit ---------------------------------------------------------------------------------
+def plain_number(trace, v, decimals) -> str:
+    """A value as a drawing's label: plain text (no LaTeX), rounded where not short and exact."""
+    F = trace.field
+    if F.symbolic:
+        v = F.value(v)
+        if v.is_Rational:
+            from fractions import Fraction
+            q = Fraction(int(v.p), int(v.q))
+            return plain(q) if (decimals_of(q) or 0) <= decimals else rounded(q, decimals, power=unicode_power)
+        return rounded(float(v.evalf(30)), decimals, power=unicode_power)
+    q, f, _ = trace.entry(v)
+    if q is not None:
+        k = decimals_of(q)
+        if k is not None and k <= decimals:
+            return plain(q)
+        return rounded(q, decimals, power=unicode_power)
+    if f == 0:
+        return "0"
+    if F.name == "float" and short_decimal(f, decimals) is not None:
+        return short_decimal(f, decimals)
+    return rounded(v.decimal() if hasattr(v, "decimal") else f, decimals, power=unicode_power)
+
+
+def circuit(trace, pr, blank) -> dict:
+    """Nodes and wires with their labels: the value above each wire, the gradient flowing back
+    along it below (CS231n's green and red), as LaTeX (TikZ) and plain text (SVG)."""
+    p, s = trace.problem, trace.structure
+    places = place(p)
+    d = pr.decimals
+
+    def label(v, given=False):
+        if blank and not given:
+            return {"tex": "", "text": ""}
+        return {"tex": Tex(pr.number(v)), "text": plain_number(trace, v, d)}
+
+    nodes = []
+    for name, pl in places.items():
+        g = None if pl.is_input else gate(p.node(name).expr)
+        nodes.append({"id": name, "col": pl.col, "row": pl.row, "input": pl.is_input,
+                      "name": Tex(tex_name(name)), "text": name, "live": name in s.live,
+                      "gate": Tex(g[0]) if g else Tex(tex_name(name)), "gate_text": g[1] if g else name,
+                      "named": g is not None})
+    wires = []
+    for nd in p.nodes:
+        for o in nd.refs():
+            back = branch_values(trace, o).get(nd.name) if nd.name in s.live else None
+            wires.append({"src": o, "dst": nd.name, "value": label(trace[o], given=o in p.inputs),
+                          "grad": label(back) if back is not None else {"tex": "", "text": ""}})
+    spots = label_positions(places, [(w["src"], w["dst"], len(w["value"]["text"]), len(w["grad"]["text"]))
+                                     for w in wires])
+    for w, t in zip(wires, spots):
+        w["pos"] = t
+    cols, rows = size(places)
+    return {"nodes": nodes, "wires": wires, "cols": cols, "rows": rows, "output": p.output,
+            "out_value": label(trace[p.output]), "out_grad": label(trace[grad(p.output)])}
