@@ -42,6 +42,22 @@ def test_every_page_of_a_sheet_has_its_label_and_a_name_line(tmp_path):
 
 
 @needs_tex
+def test_a_graph_templates_sheet_is_stamped_too(tmp_path):
+    graph = ROOT / "examples" / "templates" / "graph_neuron.yaml"
+    r = invoke("generate", graph, "-n", 2, "--seed", 3, "-o", tmp_path, "--format", "pdf")
+    assert r.exit_code == 0, r.output
+    for k in (1, 2):
+        for p in page_texts(tmp_path / f"sheet-{k}.pdf"):
+            head = p.strip().splitlines()[0]
+            assert re.search(r"Name:.*ID:.*graph_neuron\.yaml, seed 3, variant %d$" % k, head), head
+    assert "Name:" not in "".join(page_texts(tmp_path / "solution-1.pdf"))
+    r = invoke("generate", graph, "-n", 1, "--seed", 3, "-o", tmp_path / "md")
+    assert r.exit_code == 0, r.output
+    head = (tmp_path / "md" / "sheet-1.md").read_text().splitlines()[1]
+    assert head.startswith("Name:") and head.endswith(r"graph\_neuron.yaml, seed 3, variant 1"), head
+
+
+@needs_tex
 def test_the_qr_code_reads_back_as_the_command_that_regenerates_the_key(tmp_path):
     zxingcpp = pytest.importorskip("zxingcpp", reason="the QR decoder is not installed: pip install zxing-cpp pillow")
     from PIL import Image
