@@ -10,6 +10,7 @@ so a template that cannot be drawn from leaves no folder behind.
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -107,6 +108,10 @@ def _texts(run: Run, v):
             v.trace.render(fmt, blank=True, stamp=sheet, **opts), v.trace.render(fmt, **opts))
 
 
+def _variant(key: str) -> int:
+    return int(re.search(r"-(\d+)\.pdf$", key).group(1))
+
+
 def write_run(run: Run, out_dir: str, write, progress: Callable[[], None] = lambda: None) -> tuple[int, int]:
     """Draw, render and write every variant; returns (files written, draws made)."""
     folder = Folder(out_dir, run, write)
@@ -135,7 +140,10 @@ def write_run(run: Run, out_dir: str, write, progress: Callable[[], None] = lamb
             folder.write(f"sheets.{ext}", combine(sheets, run.fmt))
             folder.write(f"solutions.{ext}", combine(solutions, run.fmt))
         return folder.written, draws
-    from .pdfs import compile_stream, merge
+    from ..render.pdf import INSTALL_HINT, PdfError
+    from .pdfs import SheetError, compile_stream, merge
+    if shutil.which("pdflatex") is None:       # before any file, and not pinned on a variant
+        raise PdfError(INSTALL_HINT)
 
     def items():
         for k, sheet, solution in texts():
@@ -144,15 +152,19 @@ def write_run(run: Run, out_dir: str, write, progress: Callable[[], None] = lamb
 
     batches = {"sheets": [], "solutions": []}
     pending: dict[int, int] = {}       # variant -> its PDFs not yet written
-    for b in compile_stream(items()):
-        for key, pdf in zip(b.keys, b.parts):
-            folder.write(key, pdf)
-            k = int(re.search(r"-(\d+)\.pdf$", key).group(1))
-            pending[k] = pending.get(k, 2) - 1
-            if pending[k] == 0:
-                progress()
-        if run.combined:
-            batches[b.group].append(b)
+    try:
+        for b in compile_stream(items()):
+            for key, pdf in zip(b.keys, b.parts):
+                folder.write(key, pdf)
+                k = _variant(key)
+                pending[k] = pending.get(k, 2) - 1
+                if pending[k] == 0:
+                    progress()
+            if run.combined:
+                batches[b.group].append(b)
+    except SheetError as e:
+        # the line names the variant as its stamp does (trace-net generate ... --count K draws it again)
+        raise PdfError(f"{run.name}, seed {run.seed}, variant {_variant(e.key)}, {e}") from None
     if run.combined:
         for group in ("sheets", "solutions"):
             parts = sorted(batches[group], key=lambda b: b.index)
