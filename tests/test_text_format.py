@@ -19,7 +19,9 @@ from tracer.cli import main
 from tracer.render.text import Symbols, width
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted(p.parent.name for p in (ROOT / "worked_examples").glob("*/problem.yaml"))
+# networks only: a scalar graph's text (no steps, no matrices) is tested in test_graph_worksheet
+EXAMPLES = sorted(p.parent.name for p in (ROOT / "worked_examples").glob("*/problem.yaml")
+                  if not p.parent.name.startswith("graph_"))
 OR_GATE = ROOT / "worked_examples" / "or_gate" / "problem.yaml"
 SUP = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 

@@ -85,19 +85,32 @@ class Trace:
 
     # export --------------------------------------------------------------------------------
     def to_dict(self) -> dict:
+        """The trace JSON as a dict (docs/problem-format.md section 3; tracer/trace_schema.py)."""
         p = self.problem
-        out = {"format": "trace-net/1", "layout": p.layout, "bias": p.bias, "numbers": p.numbers}
+        out = {"format": "trace-net/1", **self._about(), "layout": p.layout, "bias": p.bias,
+               "numbers": p.numbers}
         if p.round is not None:
             out["round"] = p.round
+        out.update(_as_read(p))
         steps = []
         for st in self.steps:
-            values = {}
-            for q in st.shown():
-                values[q.name] = {"shape": q.shape, "float": self.floats(q.value),
-                                  "exact": self.exacts(q.value)}
+            values = {q.name: self.value_dict(q) for q in st.shown()}
             steps.append({"step": st.index, "batch": st.batch, "values": values})
         out["steps"] = steps
         return out
+
+    def _about(self) -> dict:
+        """The JSON's title and the trace-net that wrote it."""
+        from . import __version__
+        return {"title": self.problem.title, "version": __version__}
+
+    def value_dict(self, q) -> dict:
+        """One quantity's JSON: shape, float, exact; exact is one null for the whole quantity
+        when no entry is exact (always in float mode), not an array of nulls."""
+        exact = self.exacts(q.value)
+        if exact is not None and all(e is None for e in np.ravel(np.array(exact, dtype=object))):
+            exact = None
+        return {"shape": q.shape, "float": self.floats(q.value), "exact": exact}
 
     def to_json(self) -> str:
         """The contract's JSON, one line per quantity so that a person can read it too."""
@@ -166,3 +179,25 @@ class Trace:
     def _repr_latex_(self) -> str:
         from .notebook import Part
         return Part(self, None, None)._repr_latex_()
+
+
+def _as_read(problem) -> dict:
+    """The network, loss and optimizer as the problem file gives them (defaults filled in),
+    numbers as exact text ("0.1", "1/3"), each activation as {name: options}."""
+    from .torch_io import problem_to_dict
+    d = problem_to_dict(problem)
+    net = [{item: {}} if isinstance(item, str) else item for item in d["network"]]
+    return {k: _plain(v) for k, v in (("network", net), ("loss", d["loss"]), ("optimizer", d["optimizer"]))}
+
+
+def _plain(v):
+    """JSON values: a number read from the file as its text, a Fraction as 0.25 or p/q."""
+    from fractions import Fraction
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, Fraction):
+        from .numtext import plain
+        return getattr(v, "text", None) or plain(v)
+    return v

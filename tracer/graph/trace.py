@@ -29,7 +29,7 @@ class GraphTrace(Trace):
 
     def to_dict(self) -> dict:
         p = self.problem
-        out = {"format": "trace-net/1", "kind": "graph", "numbers": p.numbers}
+        out = {"format": "trace-net/1", **self._about(), "kind": "graph", "numbers": p.numbers}
         if p.round is not None:
             out["round"] = p.round
         out["graph"] = {
@@ -40,8 +40,7 @@ class GraphTrace(Trace):
             "branches": {grad(n): [list(b) for b in self.branches(n)] for n in p.names
                          if n != p.output and n in self.structure.live},
         }
-        values = {q.name: {"shape": [], "float": self.floats(q.value), "exact": self.exacts(q.value)}
-                  for q in self.steps[0].shown()}
+        values = {q.name: self.value_dict(q) for q in self.steps[0].shown()}
         out["steps"] = [{"step": 0, "values": values}]
         return out
 
