@@ -74,6 +74,8 @@ class Diagnoser:
 
     def _explain(self, key, q, G, nums):
         refs = self._references(key, q)
+        if key[0] == 0 and q.expr is None and q.kind in ("data", "param"):
+            return self._miscopied(key[1], G, refs[0][1], nums)
         prior = self.student.prior(key[0], q)
         if q.kind == "param" and prior in self.student.given:
             return (f"not the {prior[1]} you wrote in step {prior[0]}: miscopied when carried over "
@@ -107,6 +109,20 @@ class Diagnoser:
             return ("your earlier answers give no value here to compare with (a square root or "
                     "logarithm of a negative number, or a division by 0, on the way)")
         return None
+
+    def _miscopied(self, name, G, T, nums):
+        """A value the problem gives (data, a first parameter), written otherwise: the entries
+        that differ, and how when a digit slip explains them; or the problem's value rounded."""
+        ru = self.rule.coarser(nums, T)
+        if ru is not None and ru.matches(G, T):
+            return f"the problem's {name} rounded too early: matches at {ru.coarse}, not at the precision asked"
+        where = self._off(G, T)
+        slips = [_digit_slip(nums[i], T[i]) for i in where]
+        how = f" ({' and '.join(sorted(set(slips)))})" if where and all(slips) else ""
+        if G.size == 1 or not where or 2 * len(where) > G.size:
+            return f"not the problem's {name}: miscopied from the problem{how}"
+        return (f"not the problem's {name}: {_plural('entry', [_pos(i) for i in where])} "
+                f"miscopied from the problem{how}")
 
     def _update(self, name, G, R, B, ru, m):
         """What went wrong in an update θ_new = θ − (step), judged on the change G − θ."""
