@@ -87,15 +87,15 @@ class Diagnoser:
                 if ru is None:
                     continue
                 suffix = extra if rule is not None else f"; rounded too early (matches at {ru.coarse})"
+                base = None if before is None else fracs(self.trace, env[before])
+                if rule is None and ru.matches(G, R, base):   # before any slip that also matches coarsely
+                    return f"rounded too early: matches at {ru.coarse}, not at the precision asked" + label
                 if before is not None:
                     # θ_new: the slips are in the update θ_new − θ, whose size is η·g, not θ's
-                    found = self._update(before, G, R, fracs(self.trace, env[before]), ru,
-                                         len(self.trace.steps[key[0]].batch))
+                    found = self._update(before, G, R, base, ru, len(self.trace.steps[key[0]].batch))
                     if found:
                         return found + suffix + label
                     continue
-                if rule is None and ru.matches(G, R):   # before any slip that also matches coarsely
-                    return f"rounded too early: matches at {ru.coarse}, not at the precision asked" + label
                 found = self._structural(key, q, G, R, env, ru)
                 if found:
                     return found + suffix + label
@@ -132,7 +132,7 @@ class Diagnoser:
         if ru.matches(D, -Rd):
             return "the update went the wrong way (θ + step instead of θ − step)"
         for c, words in self._factors(m):
-            if ru.matches(D, Rd * c):
+            if ru.matches(D, Rd * c) and not ru.is_zero(Rd * c):
                 return f"the update θ_new − θ is off by a constant factor {words}"
         return None
 
@@ -171,7 +171,8 @@ class Diagnoser:
             return "sign flipped (the whole matrix)" if R.ndim == 2 else "sign flipped"
         m = len(self.trace.steps[key[0]].batch)
         for c, words in self._factors(m):
-            if ru.matches(G, R * c):
+            # a candidate within the tolerance of 0 explains nothing (0.000 is not "R/4")
+            if ru.matches(G, R * c) and not ru.is_zero(R * c):
                 return f"off by a constant factor {words}"
         found = self._sign_parts(G, R, ru)
         if found:
