@@ -19,10 +19,10 @@ from ..losses import LOSSES
 from ..numbers import Real
 from ..numtext import decimal_text, is_pow10, latex_exact, latex_fraction, latex_param, rounded, short_decimal
 from . import tex
+from .answer_box import answer_box
 from .notation import Notation, latex_text, param_math  # noqa: F401  (Notation re-exported)
 from .tex import ATOM, NEG, POWER, PRODUCT, SUM, Math, call, frac, neg, op, paren, power, scaled, wrap
 
-BLANK_CELL = r"\vphantom{\Bigg|}\boxed{\vphantom{\Big|}\hphantom{-0.0000}}"    # room to write in, apart
 
 
 class Printer:
@@ -110,16 +110,21 @@ class Printer:
         blank = self.blank if blank is None else blank
         a = np.asarray(value, dtype=object)
         if a.ndim == 0:
-            return Math(BLANK_CELL) if blank else self.number(a[()])
+            return Math(self._blank_cell(a)) if blank else self.number(a[()])
         if a.ndim == 1:   # bias vectors stand along the feature axis
             a = a[:, None] if self.feat == 0 else a[None, :]
         if blank:
-            return self._bmatrix(np.full(a.shape, Math(BLANK_CELL), dtype=object))
+            return self._bmatrix(np.full(a.shape, Math(self._blank_cell(a)), dtype=object))
         d, ints = self._common_denominator(a, den) if factor else (None, None)
         if d:
             m = self._bmatrix(np.vectorize(lambda v: Math(str(v)), otypes=[object])(ints))
             return Math(r"\frac{1}{%d}" % d + m.text, PRODUCT, False, m.rows)    # the report's ¼[…]
         return self._bmatrix(self._cells(a))
+
+    def _blank_cell(self, a) -> str:
+        """An empty box as wide as the widest answer of `a` (answer_box.py); the texts it is
+        sized on are never shown."""
+        return answer_box([self.number(v).text for v in np.asarray(a, dtype=object).ravel()[:256]])
 
     def _cells(self, a):
         """The entries as Math; one matrix, one kind of number: no ⅓ beside 0.1650."""
