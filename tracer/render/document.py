@@ -60,14 +60,35 @@ class Block:
         return out
 
 
+    @property
+    def equations(self):
+        """The rows grouped into equations: a left side and the steps after it (relation, right
+        side, whether that side may be scaled alone).  The LaTeX template flows them."""
+        out = []
+        for left, rel, right, fit in self.rows:
+            if left.strip() or not out:
+                out.append({"left": left, "pieces": []})
+            out[-1]["pieces"].append({"rel": rel, "right": right, "fit": fit})
+        return out
+
+    @property
+    def is_list(self):
+        """A list of one-step equations (givens, entries, updated parameters): set in columns."""
+        return all(len(e["pieces"]) == 1 and e["pieces"][0]["fit"] for e in self.equations)
+
+
 @dataclass
 class Section:
     title: str
     blocks: list = field(default_factory=list)
+    whole: list = field(default_factory=list)     # each add() as one block: LaTeX breaks pages
+    #                                               between any two of its lines by itself
 
     def add(self, lines, heading=""):
-        """Lines as one or more blocks (each one unbreakable box on the page): at most
+        """Lines as one or more blocks (each one display in the Markdown): at most
         BLOCK_LINES lines of the derivation and BLOCK_ROWS rows counting the matrices' rows."""
+        lines = list(lines)
+        self.whole.append(Block(lines, heading))
         chunk, size, rows, left, more = [], 0, 0, "", False
         for line in lines:
             n, r = _breaks(line) + 1, line.count(r"\\") + 1
@@ -289,8 +310,11 @@ def _shapes(pr, expr, q):
     return pr.shape(q.value)
 
 
-def shape_note(shapes: str) -> str:
-    """The shapes beside a formula, set apart from it."""
+def shape_note(shapes: str, pr=None) -> str:
+    """The shapes beside a formula, set apart from it (LaTeX: \\shapes, which the template
+    sets at the right end of the formula's line)."""
+    if pr is not None and pr.n.text is latex_text:
+        return r"\shapes{" + shapes + "}"
     return r"\qquad \color{gray}{" + shapes + "}"
 
 
@@ -301,7 +325,7 @@ def matrix_lines(pr: Printer, q, step=None):
     sym = n.symbol(q.name)
     expr = q.expr
     general = pr.formula(expr)
-    first = f"{sym} &= {general} {shape_note(_shapes(pr, expr, q))}"
+    first = f"{sym} &= {general} {shape_note(_shapes(pr, expr, q), pr)}"
     if pr.blank:
         return [first, f"&= {pr.matrix(q.value)}"]
     if pr.trace.field.symbolic and step is not None:
@@ -364,7 +388,7 @@ def _givens(pr, step, names, computed=()):
             if q.name == "A0":
                 sym += r" = \tilde{X}" if pr.aug else " = X"
             show = pr if q.kind in computed else _Unblank(pr)
-            lines.append(f"{sym} &= {show.matrix(q.value, factor=False)} {shape_note(pr.shape(q.value))}")
+            lines.append(f"{sym} &= {show.matrix(q.value, factor=False)} {shape_note(pr.shape(q.value), pr)}")
     return lines
 
 
@@ -503,6 +527,7 @@ def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=Non
     givens = Section("Given matrices")
     givens.add(_givens(pr, first, pr.givens))
     doc["givens"] = givens.blocks
+    doc["givens_whole"] = givens.whole
     for st in trace.steps:
         batch = None
         if p.batch_size is not None and p.batch_size < p.m:
@@ -520,7 +545,7 @@ def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=Non
             pr.mark()
             shown = pr.matrix(value)
             doc["final"].append({"symbol": n.symbol(q.name), "rel": pr.rel(), "value": shown,
-                                 "shape": shape_note(pr.shape(q.value))})
+                                 "shape": shape_note(pr.shape(q.value), pr)})
     return doc
 
 
