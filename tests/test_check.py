@@ -225,6 +225,50 @@ def test_diagnosis_composes_with_early_rounding(tmp_path):
         "sign flipped (the whole matrix); rounded too early (matches at 3 decimals)"
 
 
+@pytest.mark.parametrize("name", ["db1", "dZ1", "dW1"])
+def test_small_values_rounded_too_early(tmp_path, name):
+    """db1 = [0.00073, 0.00139], dZ1 and dW1 below 0.01 too: written to 3 decimals they match at 3
+    decimals only.  Before: skipped below 10^(1−k) ('only entries … are off' or nothing)."""
+    assert np.abs(V[name]).max() < 0.01
+    assert one(tmp_path, name, text(V[name], 3)) == \
+        "rounded too early: matches at 3 decimals, not at the precision asked"
+
+
+
+def test_whole_numbers_for_values_below_ten_are_not_early_rounding(tmp_path):
+    """A1 (0.57 … 0.79) written as all 1s lies within half a unit of every entry, but writing
+    whole numbers is no decimal rounding (a 0/1 mask, a guess)."""
+    d = one(tmp_path, "A1", [[1] * 4] * 2)
+    assert d is None or not d.startswith("rounded too early")
+
+def test_activation_derivative_left_out_after_a_carried_slip(tmp_path):
+    """Z1 ×1.1 (wrong), A1 and dA1 carried from it, then dZ1 := the student's own dA1 (σ′ left
+    out).  Their Δ1 would be within the tolerance of the true Δ1, but their dA1 is not the
+    true one: compared with their own dA1.  Before: no common slip explained it."""
+    from check_reference import OR_GATE, mlp_steps
+    S = mlp_steps(**OR_GATE, slip=lambda s, n, v: 1.1 * v if n == "Z1" else v)[0]
+    g = check(OR, {"Z1": text(S["Z1"]), "A1": text(S["A1"]), "dA1": text(S["dA1"]), "dZ1": text(S["dA1"])},
+              tmp_path)
+    r = by_name(g)
+    assert r["A1"].status == "carried" and r["dA1"].status == "carried"
+    assert r["dZ1"].status == "wrong"
+    assert r["dZ1"].diagnosis == ("the activation derivative g' was left out (compared with what your own "
+                                  "earlier answers give)")
+
+
+def test_never_compared_with_what_is_computed_from_it(tmp_path):
+    """Seed 004: Z1 ×1.1, then the student's own Z2 ×1.37, all positive, so that their
+    A2 = ReLU(Z2) = Z2.  Before: 'equals A2: a matrix copied from the wrong place?'."""
+    from check_reference import SEED_004, mlp_steps
+    cfg = dict(SEED_004, steps=1)
+    S = mlp_steps(**cfg, slip=lambda s, n, v: 1.1 * v if n == "Z1" else (1.37 * v if n == "Z2" else v))[0]
+    assert (S["Z2"] > 0).all()
+    g = check(DATA / "seed004_problem.yaml", {n: text(S[n]) for n in ("Z1", "A1", "Z2", "A2")}, tmp_path)
+    r = by_name(g)
+    assert r["Z2"].status == "wrong" and r["A2"].status == "carried"
+    assert r["Z2"].diagnosis is None or "A2" not in r["Z2"].diagnosis
+
+
 def test_updated_weights_in_the_backward_pass(tmp_path):
     """Seed 004's network (rows layout): dA2 = dZ3 W3 = 3.5·[1, 1]; with the updated
     W3 = [0.9125, 0.9125] it would be 3.5·0.9125 = 3.19375."""
@@ -364,3 +408,17 @@ def test_checker_modules_import_each_other_without_a_cycle():
             done.add(m)
     for m in graph:
         visit(m)
+
+
+def test_check_data_grades_the_files_contents():
+    """The public API without files (a web form's answers): numbers as text keep their digits."""
+    from tracer.check import check_data, render
+    problem = yaml.safe_load(OR.read_text())
+    g = check_data(problem, {"Z1": [["0.3", "0.7", "0.5", "0.9"], ["0.5", "1.0", "0.8", "1.3"]],
+                             "dA2": text(4 * V["dA2"], 4)})
+    assert [r.status for r in g.results] == ["correct", "wrong"]
+    assert g.results[1].diagnosis == "off by a constant factor m = 4 (the number of samples)"
+    import json
+    assert json.loads(render(g, "json"))["summary"]["first_error"] == {"step": 0, "name": "dA2"}
+    with pytest.raises(Exception, match="Z9: no quantity"):
+        check_data(problem, {"Z9": 1})

@@ -131,7 +131,8 @@ def test_latex_compiles_with_the_tikz_circuit(opts, tmp_path):
     from tracer.render.pdf import to_pdf
     t = example("graph_residual")
     tex = t.render("latex", **opts)
-    assert r"\begin{tikzpicture}" in tex and r"\draw[wire] (h) --" in tex
+    assert r"\begin{tikzpicture}" in tex and r"\node[gate, minimum size=" in tex
+    assert tex.count(r"\draw[wire") == 11           # 10 operands' wires and the output's
     assert to_pdf(tex)[:5] == b"%PDF-"
 
 

@@ -82,7 +82,7 @@ def _answers(answers):
     from .problem import load_yaml, read_source
     if isinstance(answers, (str, os.PathLike)):
         text, source = read_source(answers)
-        return parse_answers(load_yaml(text, source), source)
+        return parse_answers(load_yaml(text, source, keep_bad_numbers=True), source)
     if isinstance(answers, Mapping):
         return parse_answers(_as_file_values(answers), "answers")
     raise TypeError(f"answers: an answers file's path or a mapping, not {type(answers).__name__}")
@@ -120,19 +120,9 @@ def check(problem, answers, *, rtol: float | str | None = None, atol: float | st
     10^-decimals).  Each answer is correct, carried (wrong only because an earlier answer of
     yours was) or wrong, with a diagnosis when a common slip explains it.  Bad input raises
     ProblemError naming the place."""
-    from .check import Rule, grade
-    from .engine import trace
-    given = _answers(answers)
-    p = _problem(problem)
-    over = {"steps": max(p.steps, given.n_steps)}
-    if p.numbers == "symbolic":
-        over["numbers"] = "exact"
-    if over["steps"] != p.steps or "numbers" in over:
-        p = _problem(problem, over)
-    t = trace(p)
-    given.bind(t)
-    rule = Rule.make(p.decimals, given.tolerance, rtol=rtol, atol=atol, sigfigs=sigfigs)
-    return CheckResult(grade(t, given, rule))
+    from .check import check_parsed
+    return CheckResult(check_parsed(lambda over: _problem(problem, over), _answers(answers),
+                                    rtol=rtol, atol=atol, sigfigs=sigfigs))
 
 
 class _CallablePackage(__import__("types").ModuleType):

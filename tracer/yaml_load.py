@@ -75,6 +75,7 @@ def _where(node_or_mark) -> str:
 
 class _Constructor(SafeConstructor):
     source = "input"
+    keep_bad_numbers = False
 
     def refuse(self, node, message, invalid=False):
         raise ProblemError(self.source, f"{'invalid YAML at ' if invalid else ''}{_where(node)}: {message}")
@@ -100,10 +101,14 @@ class _Constructor(SafeConstructor):
         try:
             return Num(number_value(text), text)
         except ValueError as e:
+            if self.keep_bad_numbers:   # the caller refuses it by its place (answers: J, Z1[0][1])
+                return text
             self.refuse(node, f"{quoted(text)} {e}")
 
     def construct_int(self, node):
         n = self.construct_number(node)
+        if isinstance(n, str):
+            return n
         if n.denominator != 1 or not re.fullmatch(r"[-+]?[0-9]+", n.text):
             self.refuse(node, f"{quoted(n.text)} is not a whole number")
         return int(n)
@@ -179,13 +184,16 @@ def _check_size(text: str, source: str):
         loader.dispose()
 
 
-def load_yaml(text: str, source: str = "input"):
+def load_yaml(text: str, source: str = "input", keep_bad_numbers: bool = False):
     """Parse YAML safely and within bounds; every problem becomes one ProblemError naming
-    `source` and the line."""
+    `source` and the line.  With keep_bad_numbers, a number trace-net refuses (`.nan`, `1e999`)
+    is kept as its text, for a caller that names its place itself (the answers file: by
+    quantity, with every other problem of the file)."""
     try:
         _check_size(text, source)
         loader = _Loader(text)
         loader.source = source
+        loader.keep_bad_numbers = keep_bad_numbers
         try:
             return loader.get_single_data()
         finally:

@@ -1,12 +1,13 @@
 """Reading an answers file: a student's numbers by canonical name, checked against the trace.
 
     dZ2: [[0.140, -0.041, -0.043, -0.038]]     # step 0, in the problem's layout
-    db2: [0.0045]                              # bias vectors as flat lists
+    db2: [0.0045]                              # bias vectors as flat lists (or n×1, 1×n)
     steps: [{...}, {...}]                      # or one mapping per step
     tolerance: {rtol: 0.01, atol: 0.0001, sigfigs: 3}
 
 Every number keeps its own text (schema.Num), so `0.50` is known to carry two decimals.
-Unknown names and wrong shapes are refused with one message naming all of them.
+Unknown names, wrong shapes, non-numbers and unknown tolerance settings are refused together,
+with one message naming every offending place.
 """
 from __future__ import annotations
 
@@ -30,45 +31,61 @@ class Answer:
 
 @dataclass
 class Answers:
-    raw: dict                      # (step, name) -> nested lists of Num, as written
+    raw: dict                      # (step, name) -> nested lists of Num, as written (None: not numbers)
     tolerance: dict = field(default_factory=dict)
     n_steps: int = 1
     items: dict = field(default_factory=dict)   # (step, name) -> Answer, after bind()
+    problems: dict = field(default_factory=dict)  # (step, name) or a place -> [ProblemError] so far
 
     def bind(self, trace):
-        """Match every answer to a quantity of the trace: names known, shapes right."""
-        problems = []
+        """Match every answer to a quantity of the trace: names known, shapes right.  Every
+        offending place of the file (unknown names, wrong shapes, non-numbers, tolerance
+        settings) is named in one message."""
+        problems = [m for k, ms in self.problems.items() if not isinstance(k, tuple) for m in ms]
         for (s, name), value in self.raw.items():
-            place = f"steps[{s}].{name}" if self.n_steps > 1 or s else name
+            place = self.place(s, name)
             st = trace.steps[s]
             q = st.quantities.get(name)
             if q is None or q.kind in HIDDEN:
                 known = [k for k, v in st.quantities.items() if v.kind not in HIDDEN]
                 same = [k for k in known if k.lower() == name.lower()]
                 hint = f" (did you mean '{same[0]}'?)" if same else near_miss(name, known)
-                problems.append(f"{place}: no quantity of that name{hint}")
-                continue
-            try:
-                self.items[(s, name)] = _shape_to(s, name, value, q.shape, place)
-            except ProblemError as e:
-                problems.append(str(e))
+                problems.append(ProblemError(place, f"no quantity of that name{hint}"))
+            elif value is None:
+                problems.extend(self.problems[(s, name)])
+            else:
+                try:
+                    self.items[(s, name)] = _shape_to(s, name, value, q.shape, place)
+                except ProblemError as e:
+                    problems.append(e)
+        if len(problems) == 1:
+            raise problems[0]
         if problems:
-            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-            raise ProblemError("answers", "; ".join(problems[:3]) + more)
+            raise ProblemError("answers", _all([str(p) for p in problems]))
+
+    def place(self, s, name):
+        return f"steps[{s}].{name}" if self.n_steps > 1 or s else str(name)
+
+
+def _all(problems, details=12, names=100):
+    """Every problem in one line: the first `details` in full, the rest by place."""
+    shown = "; ".join(problems[:details])
+    rest = [p.partition(":")[0] for p in problems[details:]]
+    if not rest:
+        return shown
+    listed = ", ".join(rest[:names]) + (", …" if len(rest) > names else "")
+    return f"{shown}; and {len(rest)} more at {listed}"
 
 
 def parse_answers(raw, source="answers") -> Answers:
+    """The answers file's content (a mapping) as Answers; a file that is no mapping of answers
+    at all is refused here, every other problem is kept for bind() to report with the rest."""
     if raw is None:
         raise ProblemError(source, "the answers file is empty")
     if not isinstance(raw, dict):
         raise ProblemError(source, "an answers file is a mapping of quantity names (Z1, dW2, ...) to values")
-    tol = raw.get("tolerance") or {}
-    if not isinstance(tol, dict):
-        raise ProblemError("tolerance", "a mapping with rtol, atol and/or sigfigs")
-    for k in tol:
-        if k not in TOLERANCE_KEYS:
-            raise ProblemError(f"tolerance.{k}", f"unknown setting{near_miss(k, TOLERANCE_KEYS)}; "
-                               "use rtol, atol or sigfigs")
+    problems = {}
+    tol = _tolerance(raw.get("tolerance"), problems)
     names = {k: v for k, v in raw.items() if k not in ("tolerance", "steps")}
     if "steps" in raw:
         steps = raw["steps"]
@@ -80,27 +97,53 @@ def parse_answers(raw, source="answers") -> Answers:
         per_step = [m or {} for m in steps]
     else:
         per_step = [names]
-    out = {}
+    answers = Answers({}, tol, len(per_step), problems=problems)
     for s, m in enumerate(per_step):
         for name, value in m.items():
-            place = f"steps[{s}].{name}" if "steps" in raw else str(name)
-            out[(s, str(name))] = _numbers(value, place)
-    return Answers(out, dict(tol), len(per_step))
+            place = answers.place(s, name)
+            bad = []
+            answers.raw[(s, str(name))] = _numbers(value, place, bad)
+            if bad:
+                problems[(s, str(name))] = bad
+    return answers
 
 
-def _numbers(v, place):
-    """Nested lists of numbers (schema.Num), rectangular."""
+def _tolerance(tol, problems) -> dict:
+    if tol is None:
+        return {}
+    if not isinstance(tol, dict):
+        problems["tolerance"] = [ProblemError("tolerance", "a mapping with rtol, atol and/or sigfigs")]
+        return {}
+    for k in tol:
+        if k not in TOLERANCE_KEYS:
+            problems.setdefault("tolerance", []).append(ProblemError(
+                f"tolerance.{k}", f"unknown setting{near_miss(k, TOLERANCE_KEYS)}; use rtol, atol or sigfigs"))
+    return {k: v for k, v in tol.items() if k in TOLERANCE_KEYS}
+
+
+def _numbers(v, place, bad):
+    """Nested lists of numbers (schema.Num), rectangular; None (and the reasons in `bad`) when
+    some entry is not a number or the nesting is not a matrix."""
     if isinstance(v, list):
         if not v:
-            raise ProblemError(place, "an empty list")
-        items = [_numbers(x, f"{place}[{i}]") for i, x in enumerate(v)]
+            bad.append(ProblemError(place, "an empty list"))
+            return None
+        items = [_numbers(x, f"{place}[{i}]", bad) for i, x in enumerate(v)]
+        if any(x is None for x in items):
+            return None
         depth = {_depth(x) for x in items}
         if len(depth) > 1:
-            raise ProblemError(place, "mixes numbers and lists")
+            bad.append(ProblemError(place, "mixes numbers and lists"))
+            return None
         if isinstance(items[0], list) and len({len(x) for x in items}) > 1:
-            raise ProblemError(place, "rows of different lengths")
+            bad.append(ProblemError(place, "rows of different lengths"))
+            return None
         return items
-    return parse_number(v, place)
+    try:
+        return parse_number(v, place)      # within float range, or refused
+    except ProblemError as e:
+        bad.append(e)
+        return None
 
 
 def _depth(x):
@@ -122,6 +165,8 @@ def _shape_to(s, name, value, shape, place) -> Answer:
     want = tuple(shape)
     if arr.shape == want:
         return Answer(s, name, arr)
+    if len(want) == 1 and arr.ndim == 2 and 1 in arr.shape and arr.size == want[0]:
+        return Answer(s, name, arr.reshape(want))     # a bias vector as a column or a row
     if arr.size == int(np.prod(want)) and (arr.ndim <= 1 or arr.size == 1):
         if arr.ndim == 0 or len(want) <= 1 or 1 in want:
             return Answer(s, name, arr.reshape(want))

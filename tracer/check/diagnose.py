@@ -15,7 +15,7 @@ import numpy as np
 from .. import ops
 from .rule import text_decimals
 from .student import updated_from
-from .values import evaluate, fracs
+from .values import evaluate, fracs, same
 
 OURS = " (compared with what your own earlier answers give)"
 
@@ -92,17 +92,20 @@ class Diagnoser:
                     if found:
                         return found + suffix + label
                     continue
+                if rule is None and ru.matches(G, R):   # before any slip that also matches coarsely
+                    return f"rounded too early: matches at {ru.coarse}, not at the precision asked" + label
                 found = self._structural(key, q, G, R, env, ru)
                 if found:
                     return found + suffix + label
-                if rule is None and ru.matches(G, R):
-                    return f"rounded too early: matches at {ru.coarse}, not at the precision asked" + label
         m = len(self.trace.steps[key[0]].batch)
         for label, R, env in refs:
             base = None if before is None else fracs(self.trace, env[before])
             found = self._entries(G, R, nums, m, base)
             if found:
                 return found + label
+        if q.expr is not None and self.student.ref.get(key) is None:
+            return ("your earlier answers give no value here to compare with (a square root or "
+                    "logarithm of a negative number, or a division by 0, on the way)")
         return None
 
     def _update(self, name, G, R, B, ru, m):
@@ -118,19 +121,27 @@ class Diagnoser:
         return None
 
     def _references(self, key, q):
-        """[(label, reference as Fractions, environment)]: the student's own first when their
-        earlier answers change the value, then the truth."""
+        """[(label, reference as Fractions, environment)]: the truth, and what the student's
+        own earlier answers give when they differ from the truth in any way; theirs first
+        when it is off the truth (a σ′ left out after a carried slip is their dA, not the
+        true one, even when their Δ would be within the tolerance of the true Δ)."""
         s, name = key
         T = fracs(self.trace, q.value)
         true_env = {n: v.value for n, v in self.trace.steps[s].quantities.items()}
-        out = []
+        truth = [("", T, true_env)]
         ref = self.student.ref.get(key)
-        if ref is not None:
-            R = fracs(self.trace, ref)
-            if not self.rule.matches(R, T):
-                out.append((OURS, R, self.student.envs[s]))
-        out.append(("", T, true_env))
-        return out
+        if ref is None:
+            return truth
+        R = fracs(self.trace, ref)
+        before = updated_from(name, self.trace.steps[s].quantities)
+        base = None if before is None else fracs(self.trace, true_env[before])
+        ours = [(OURS, R, self.student.envs[s])]
+        if not self.rule.matches(R, T, base):
+            return ours + truth
+        env = self.student.envs[s]
+        differs = q.expr is not None and any(
+            not same(fracs(self.trace, env[r]), fracs(self.trace, true_env[r])) for r in q.expr.refs())
+        return truth + ours if differs else truth
 
     # -- candidates ------------------------------------------------------------------------------
     def _structural(self, key, q, G, R, env, ru):
@@ -222,8 +233,10 @@ class Diagnoser:
 
     def _copied(self, key, G, R, env, ru):
         s, name = key
+        # never a quantity computed from this one: a slip in Z2 before a ReLU makes A2 = Z2
+        later = {n for t, n in self.student.downstream(key) if t == s}
         for other, oq in self.trace.steps[s].quantities.items():
-            if other == name or oq.kind in ("prev", "mask"):
+            if other == name or oq.kind in ("prev", "mask") or other in later:
                 continue
             for v in (oq.value, env.get(other)):
                 if v is None or np.shape(v) != G.shape:
@@ -269,6 +282,7 @@ class Diagnoser:
     def _off(self, G, R, base=None):
         bad = ~self.rule.close(G, R, base)
         return [idx for idx in np.ndindex(G.shape) if bad[idx]]
+
 
 
 def _ref_name(node):

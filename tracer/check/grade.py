@@ -18,7 +18,7 @@ from ..recorder import HIDDEN
 from . import guards
 from .diagnose import Diagnoser
 from .student import Student, updated_from
-from .values import fracs, nested
+from .values import fracs, nested, same
 
 
 @dataclass
@@ -154,14 +154,11 @@ def _credit_own(trace, student, case, rule, res):
         res.note = "error carried forward from your " + ", ".join(map(case.where, case.slips))
         return
     shifted = [k for k in sorted(case.rests)
-               if not _same(fracs(trace, student.value(k)), fracs(trace, trace.steps[k[0]].quantities[k[1]].value))]
+               if not same(fracs(trace, student.value(k)), fracs(trace, trace.steps[k[0]].quantities[k[1]].value))]
     res.note = ("carried forward from your " + (", ".join(map(case.where, shifted)) or "earlier answers")
                 + ": right within the tolerance there, but their differences from the true values "
                   "grow past it here")
 
-
-def _same(A, B) -> bool:
-    return A.shape == B.shape and all(a == b for a, b in zip(A.ravel(), B.ravel()))
 
 
 def _credit_mixed(trace, student, case, rule, res):

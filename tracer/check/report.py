@@ -11,6 +11,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..numtext import rounded
 from ..render import Tex, environment
 from ..render.printer import Printer
 
@@ -20,9 +21,15 @@ STATUS_MARK = {"markdown": {"correct": "✓", "carried": "→", "wrong": "✗"},
 _DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
-def render(grading, fmt="markdown") -> str:
+
+def render(grading, fmt="markdown") -> str | bytes:
+    """The report as text (markdown, latex, json), or as PDF bytes (pdf: the LaTeX report
+    through pdflatex, as the worksheets; render.pdf.PdfError when it fails)."""
     if fmt == "json":
         return to_json(grading)
+    if fmt == "pdf":
+        from ..render.pdf import to_pdf
+        return to_pdf(render(grading, "latex"))
     doc = build(grading, STATUS_MARK[fmt])
     name = {"markdown": "check.md.j2", "latex": "check.tex.j2"}[fmt]
     return environment(fmt).get_template(name).render(doc=doc)
@@ -40,14 +47,40 @@ def _cell(pr, num) -> str:
 
 
 def given_tex(pr, nums) -> str:
-    a = np.asarray(nums, dtype=object)
+    return _cells_tex(pr, nums, lambda v: _cell(pr, v))
+
+
+def value_tex(pr, value) -> str:
+    """A true value (or what the student's answers give) as the worksheets write it; in a
+    matrix where some entries are rounded to `decimals`, its exact short decimals are written
+    to as many (0.2000 beside 0.4009, not 0.2) and its fractions as decimals: one kind of
+    number per matrix."""
+    a = np.asarray(value, dtype=object)
+    shown = [pr.number(v) for v in a.ravel()]
+    if a.ndim == 0 or not any(t.rounded for t in shown):
+        return pr.matrix(value)
+    return _cells_tex(pr, a, lambda v: _padded(pr, v))
+
+
+def _padded(pr, v) -> str:
+    """One entry of a matrix that has rounded ones: an exact decimal padded, a fraction
+    rounded (no ⅓ beside 0.1650, as the Printer does), integers and rounded ones as they are."""
+    t = pr.number(v)
+    if t.rounded or ("." not in t and "\\frac" not in t):
+        return t
+    q, f, _ = pr.trace.entry(v)
+    return rounded(q if q is not None else f, pr.decimals)
+
+
+def _cells_tex(pr, value, cell) -> str:
+    a = np.asarray(value, dtype=object)
     if a.ndim == 0:
-        return _cell(pr, a[()])
-    if a.ndim == 1:
+        return cell(a[()])
+    if a.ndim == 1:   # bias vectors stand along the feature axis, as in the worksheets
         a = a[:, None] if pr.feat == 0 else a[None, :]
     cells = np.empty(a.shape, dtype=object)
     for idx in np.ndindex(a.shape):
-        cells[idx] = _cell(pr, a[idx])
+        cells[idx] = cell(a[idx])
     return pr._bmatrix(cells, raw=True)
 
 
@@ -73,8 +106,8 @@ def build(grading, marks) -> dict:
             "name": r.name,
             "symbol": Tex(pr.n.symbol(r.name)),
             "given": Tex(given_tex(pr, r.nums)),
-            "expected": Tex(pr.matrix(r.expected)),
-            "yours": Tex(pr.matrix(r.reference)) if r.reference is not None and r.status != "correct" else None,
+            "expected": Tex(value_tex(pr, r.expected)),
+            "yours": Tex(value_tex(pr, r.reference)) if r.reference is not None and r.status != "correct" else None,
             "status": r.status,
             "mark": marks[r.status],
             "diagnosis": r.diagnosis or ("" if r.status != "wrong" else "no common slip explains it"),

@@ -102,8 +102,8 @@ class Rule:
 
     def coarser(self, nums, R) -> "Rule | None":
         """The rule at the precision the student wrote (fewer decimals or significant figures
-        than asked), for the diagnosis 'rounded too early'; None when they wrote enough, or so
-        few digits that the largest true entry keeps fewer than two significant ones."""
+        than asked), for the diagnosis 'rounded too early'; None when they wrote enough, or
+        (in significant figures) just one."""
         flat = [n for n in np.asarray(nums, dtype=object).ravel()]
         if all(n == 0 for n in flat):
             return None
@@ -118,7 +118,9 @@ class Rule:
             return Rule(self.rtol, self.atol, k, self.decimals, coarse=f"{k} significant figures")
         ds = [d for d in (text_decimals(n) for n in flat) if d is not None]
         k = max(ds) if ds else None
-        if k is None or Fraction(1, 2 * 10 ** k) <= self.atol or biggest < Fraction(10) ** (1 - k):
+        # small values too (0.001 for 0.00073 is rounded too early, exactly where it bites);
+        # only whole numbers for values below 10 are no decimal rounding (a 0/1 mask)
+        if k is None or Fraction(1, 2 * 10 ** k) <= self.atol or (k == 0 and biggest < 10):
             return None
         # matching at k decimals: within half a unit of the k-th decimal, as rounding leaves it
         return Rule(self.rtol, Fraction(1, 2 * 10 ** k), None, self.decimals,

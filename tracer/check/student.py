@@ -52,6 +52,21 @@ class Student:
     def value(self, key):
         return self.envs[key[0]][key[1]]
 
+    def downstream(self, key) -> set:
+        """Every quantity computed from this one, in any later step too."""
+        if not hasattr(self, "_users"):
+            self._users = {}
+            for k, deps in self.deps.items():
+                for d in deps:
+                    self._users.setdefault(d, []).append(k)
+        out, todo = set(), list(self._users.get(key, ()))
+        while todo:
+            k = todo.pop()
+            if k not in out:
+                out.add(k)
+                todo.extend(self._users.get(k, ()))
+        return out
+
     def upstream(self, key):
         """(the given answers this quantity rests on, the values computed on the way to them)."""
         rests, path, todo, seen = set(), set(), list(self.deps[key]), set()

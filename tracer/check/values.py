@@ -45,6 +45,11 @@ def evaluate(trace, expr, env):
     return value if finite(trace, value) else None
 
 
+def same(A, B) -> bool:
+    """Two arrays of Fractions equal entry for entry (no tolerance)."""
+    return np.shape(A) == np.shape(B) and all(a == b for a, b in zip(np.ravel(A), np.ravel(B)))
+
+
 def nested(arr):
     """An object array as nested lists (a bare entry for a scalar)."""
     a = np.asarray(arr, dtype=object)

@@ -14,6 +14,8 @@ Detail levels, for a graph:
 """
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
 from ..numtext import decimals_of, plain, rounded, short_decimal, unicode_power
@@ -21,7 +23,7 @@ from ..render import Tex
 from ..render.printer import Printer
 from .expr import Add, Call, Const, Mul, Ref, _scalar
 from .latex import DEFINITIONS, formula, gate, partial, substituted
-from .layout import label_positions, place, size
+from .layout import draw, gate_font, place
 from .names import grad, local, tex_name
 
 MAX_PATHS = 16        # chain detail: more paths than this are summarised, not listed
@@ -230,58 +232,79 @@ def _paths(s, start, end, limit=MAX_PATHS + 1):
 
 
 # -- the circuit ---------------------------------------------------------------------------------
-def plain_number(trace, v, decimals) -> str:
-    """A value as a drawing's label: plain text (no LaTeX), rounded where not short and exact."""
+def drawn_number(trace, pr, v, decimals) -> dict:
+    """A value as a drawing's label, as plain text (SVG) and LaTeX (TikZ) from one decision:
+    exact when the worksheet writes it exactly (2, 0.75, 1/3), else rounded to `decimals`.
+    A symbolic trace's drawing shows the numbers at the given inputs (its tables, the
+    formulas); a fraction stays on one line (1/3), so that the label fits beside its wire."""
     F = trace.field
+    x = None
     if F.symbolic:
         v = F.value(v)
         if v.is_Rational:
-            from fractions import Fraction
-            q = Fraction(int(v.p), int(v.q))
-            return plain(q) if (decimals_of(q) or 0) <= decimals else rounded(q, decimals, power=unicode_power)
-        return rounded(float(v.evalf(30)), decimals, power=unicode_power)
-    q, f, _ = trace.entry(v)
-    if q is not None:
-        k = decimals_of(q)
-        if k is not None and k <= decimals:
-            return plain(q)
-        return rounded(q, decimals, power=unicode_power)
-    if f == 0:
-        return "0"
-    if F.name == "float" and short_decimal(f, decimals) is not None:
-        return short_decimal(f, decimals)
-    return rounded(v.decimal() if hasattr(v, "decimal") else f, decimals, power=unicode_power)
+            x = Fraction(int(v.p), int(v.q))
+            s = plain(x) if x.denominator < 1000 and len(plain(x)) <= 12 else None
+        else:
+            s, x = None, float(v.evalf(30))
+    else:
+        q, f, _ = trace.entry(v)
+        if q is not None:
+            s = plain(q) if not pr.number(v).rounded and len(plain(q)) <= 12 else None
+            x = q
+        elif f == 0:
+            s = "0"
+        elif F.name == "float" and short_decimal(f, decimals) is not None:
+            s = short_decimal(f, decimals)
+        else:
+            s, x = None, (v.decimal() if hasattr(v, "decimal") else f)
+    if s is not None:
+        return {"text": s, "tex": Tex(s)}
+    return {"text": rounded(x, decimals, power=unicode_power), "tex": Tex(rounded(x, decimals))}
 
 
 def circuit(trace, pr, blank) -> dict:
-    """Nodes and wires with their labels: the value above each wire, the gradient flowing back
-    along it below (CS231n's green and red), as LaTeX (TikZ) and plain text (SVG)."""
+    """Nodes and wires with their labels, where layout.draw puts them: the value above each
+    wire, the gradient flowing back along it below (CS231n's green and red), as LaTeX (TikZ)
+    and plain text (SVG)."""
     p, s = trace.problem, trace.structure
     places = place(p)
     d = pr.decimals
+    none = {"tex": Tex(""), "text": ""}
+    # a blank sheet's hidden label keeps the same room for every number (room to write in,
+    # and no hint of how long the answer is)
+    hidden = {**none, "room": "-0.0000"}
 
     def label(v, given=False):
-        if blank and not given:
-            return {"tex": "", "text": ""}
-        return {"tex": Tex(pr.number(v)), "text": plain_number(trace, v, d)}
+        return hidden if blank and not given else drawn_number(trace, pr, v, d)
 
-    nodes = []
-    for name, pl in places.items():
-        g = None if pl.is_input else gate(p.node(name).expr)
-        nodes.append({"id": name, "col": pl.col, "row": pl.row, "input": pl.is_input,
-                      "name": Tex(tex_name(name)), "text": name, "live": name in s.live,
-                      "gate": Tex(g[0]) if g else Tex(tex_name(name)), "gate_text": g[1] if g else name,
-                      "named": g is not None})
+    gates = {name: None if pl.is_input else gate(p.node(name).expr) for name, pl in places.items()}
+    symbols = {name: (g[1] if g else name, g is not None) for name, g in gates.items()}
     wires = []
     for nd in p.nodes:
         for o in nd.refs():
             back = branch_values(trace, o).get(nd.name) if nd.name in s.live else None
             wires.append({"src": o, "dst": nd.name, "value": label(trace[o], given=o in p.inputs),
-                          "grad": label(back) if back is not None else {"tex": "", "text": ""}})
-    spots = label_positions(places, [(w["src"], w["dst"], len(w["value"]["text"]), len(w["grad"]["text"]))
-                                     for w in wires])
-    for w, t in zip(wires, spots):
-        w["pos"] = t
-    cols, rows = size(places)
-    return {"nodes": nodes, "wires": wires, "cols": cols, "rows": rows, "output": p.output,
-            "out_value": label(trace[p.output]), "out_grad": label(trace[grad(p.output)])}
+                          "grad": label(back) if back is not None else none,
+                          "live": nd.name in s.live})
+    wires.append({"src": p.output, "dst": None, "value": label(trace[p.output]),
+                  "grad": label(trace[grad(p.output)]), "live": True})
+    drawing = draw(places, symbols, [(w["src"], w["dst"], w["value"].get("room", w["value"]["text"]),
+                                      w["grad"].get("room", w["grad"]["text"])) for w in wires])
+    for w, g in zip(wires, drawing.wires):
+        w.update(x1=g.x1, y1=g.y1, x2=g.x2, y2=g.y2)
+        for key, box in (("value", g.value), ("grad", g.grad)):
+            if box is not None:
+                w[key] = {**w[key], "x": box.cx, "y": box.cy}
+    nodes = []
+    for name, pl in places.items():
+        g, n = gates[name], drawing.nodes[name]
+        node = {"id": name, "input": pl.is_input, "x": n.x, "y": n.y, "r": n.r,
+                "name": Tex(tex_name(name)), "text": name, "live": name in s.live,
+                "gate": Tex(g[0]) if g else Tex(tex_name(name)), "gate_text": symbols[name][0],
+                "gate_font": gate_font(symbols[name][0]), "named": g is not None,
+                "text_right": n.text.x1}
+        if n.name_box is not None:
+            node["name_x"], node["name_y"] = n.name_box.cx, n.name_box.cy
+        nodes.append(node)
+    return {"nodes": nodes, "wires": wires[:-1], "out_wire": wires[-1], "output": p.output,
+            "width": drawing.width, "height": drawing.height, "drawing": drawing}

@@ -75,15 +75,33 @@ def _base_tex(base: str) -> str:
     return base if len(base) == 1 else r"\mathrm{%s}" % base
 
 
-def tex_name(name: str) -> str:
-    """A name as LaTeX math: w0 → w_{0}, x_in → x_{\\mathrm{in}}, alpha → \\alpha, dot → \\mathrm{dot}.
-    Names are letters, digits and _ (checked on reading), so nothing needs escaping."""
+def name_parts(name: str) -> tuple[str, str]:
+    """(base, subscript) of a name: w0 → (w, 0), x_in → (x, in), alpha → (alpha, '')."""
     base, sep, sub = name.partition("_")
     if not sep:
         i = len(name)
         while i > 1 and name[i - 1].isdigit():
             i -= 1
         base, sub = name[:i], name[i:]
+    return base, sub
+
+
+def text_name(name: str) -> tuple[str, str]:
+    """(base, subscript) as plain text for a drawing: alpha → α, w0 → (w, 0)."""
+    import unicodedata
+    base, sub = name_parts(name)
+
+    def greek(s):
+        if s not in GREEK:
+            return s
+        return unicodedata.lookup(f"GREEK {'CAPITAL' if s[0].isupper() else 'SMALL'} LETTER {s.upper().replace('LAMBDA', 'LAMDA')}")
+    return greek(base), greek(sub)
+
+
+def tex_name(name: str) -> str:
+    """A name as LaTeX math: w0 → w_{0}, x_in → x_{\\mathrm{in}}, alpha → \\alpha, dot → \\mathrm{dot}.
+    Names are letters, digits and _ (checked on reading), so nothing needs escaping."""
+    base, sub = name_parts(name)
     if not sub:
         return _base_tex(base)
     if sub.isdigit():

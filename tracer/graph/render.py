@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..render import Tex, environment
 from .document import build
+from .layout import UNIT_PT
 
-WIDTH = 16.0         # cm the circuit may take before LaTeX scales it down
 TABLE_ROWS = 24      # LaTeX tables are cut into parts of this many rows (a page each at most)
 
 
@@ -24,13 +24,31 @@ def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=No
         from .svg import svg
         doc["svg"] = Tex(svg(doc["circuit"]))
         doc["figure_file"] = figure
-    cols = doc["circuit"]["cols"]
-    # cm per column (less for a long graph, so that its labels stay legible), per row
-    doc["tikz"] = {"dx": round(max(2.2, min(3.2, WIDTH / (cols - 1 + 0.5))), 2), "dy": 1.5, "out": 0.5}
+    doc["tikz"] = _tikz(doc["circuit"])
     doc["forward_parts"] = _parts(doc["forward"])
     doc["backward_parts"] = _parts(doc["backward"])
     name = {"markdown": "graph.md.j2", "latex": "graph.tex.j2"}[fmt]
     return environment(fmt).get_template(name).render(doc=doc)
+
+
+def _tikz(c) -> dict:
+    """The circuit's numbers as the TikZ picture writes them: drawing units (x=, y= UNIT_PT),
+    to a tenth; a node's size in points."""
+    def f(v):
+        return f"{v:.1f}"
+
+    def wire(w):
+        out = {**w, **{k: f(w[k]) for k in ("x1", "y1", "x2", "y2")}}
+        for key in ("value", "grad"):
+            if w[key]["text"]:
+                out[key] = {**w[key], "x": f(w[key]["x"]), "y": f(w[key]["y"])}
+        return out
+    nodes = [{**n, "x": f(n["x"]), "y": f(n["y"]), "text_right": f(n["text_right"]),
+              "size": f"{2 * n['r'] * UNIT_PT:.2f}",
+              **({"name_x": f(n["name_x"]), "name_y": f(n["name_y"])} if "name_x" in n else {})}
+             for n in c["nodes"]]
+    return {"unit": f"{UNIT_PT:.4f}", "width": f(c["width"]), "height": f(c["height"]), "nodes": nodes,
+            "wires": [wire(w) for w in c["wires"] + [c["out_wire"]]]}
 
 
 def _parts(rows):
