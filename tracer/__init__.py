@@ -5,7 +5,7 @@
     >>> t["Z1"]          # step 0's Z^[1], in the problem's number field
 
 The names below are imported on first use, so that `import tracer` (and `trace-net --help`,
-which imports this package) loads neither numpy nor the engine (benchmarks/README.md §4).
+which imports this package) loads neither numpy nor the engine (benchmarks/README.md §5).
 """
 from __future__ import annotations
 

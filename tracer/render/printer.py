@@ -16,6 +16,7 @@ import numpy as np
 from .. import ops
 from ..numbers import Real
 from ..numtext import decimal_text, is_pow10, latex_exact, latex_fraction, rounded, short_decimal
+from .answer_box import answer_box
 from .escape import latex_escape, math_text
 
 GREEK_DELTA = {"Delta": r"\Delta", "delta": r"\delta"}
@@ -107,7 +108,6 @@ def _split(name):
     return name[:i], (name[i:] or "0")
 
 
-BLANK_CELL = r"\vphantom{\Bigg|}\boxed{\vphantom{\Big|}\hphantom{-0.0000}}"    # room to write in, apart
 
 
 class Shown(str):
@@ -212,16 +212,24 @@ class Printer:
         a = np.asarray(value, dtype=object)
         if a.ndim == 0:
             if self.blank:
-                return BLANK_CELL
+                return self._blank_cell(a)
             return self.number(a[()])
         if a.ndim == 1:   # bias vectors stand along the feature axis
             a = a[:, None] if self.feat == 0 else a[None, :]
         if self.blank:
-            return self._bmatrix(np.full(a.shape, BLANK_CELL, dtype=object), raw=True)
+            return self._bmatrix(np.full(a.shape, self._blank_cell(a), dtype=object), raw=True)
         d, ints = self._common_denominator(a) if factor else (None, None)
         if d:
             return r"\frac{1}{%d}%s" % (d, self._bmatrix(ints, raw=True))
         return self._bmatrix(a)
+
+    def _blank_cell(self, a):
+        """An empty box as wide as the widest answer of `a` (answer_box.py); the texts it is
+        sized on are never shown, nor do they mark the line as rounded."""
+        was = self._rounded
+        texts = [self.number(v) for v in a.ravel()[:256]]
+        self._rounded = was
+        return answer_box(texts)
 
     def _common_denominator(self, a):
         """The report's ¼[…]: a denominator shared by the entries, factored out (exact mode
