@@ -9,13 +9,16 @@ imports it at the top.  `to_yaml` needs only PyYAML.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .losses import torch_options
 from .problem import Problem, parse_problem
 from .schema import Num, ProblemError
+
+if TYPE_CHECKING:
+    from .graph.problem import GraphProblem
 
 ACTIVATIONS = {"ReLU": "relu", "LeakyReLU": "leaky_relu", "Sigmoid": "sigmoid", "Tanh": "tanh",
                "Softmax": "softmax", "Identity": None}
@@ -250,7 +253,7 @@ def problem_to_dict(p) -> dict:
     return d
 
 
-def to_yaml(problem: Problem, header: str = "") -> str:
+def to_yaml(problem: Problem | GraphProblem, header: str = "") -> str:
     """The problem as a YAML problem file that trace-net reads back to the same problem."""
     head = "".join(f"# {line}\n" for line in header.splitlines())
     body = yaml.dump(problem_to_dict(problem), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
