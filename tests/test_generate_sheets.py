@@ -105,7 +105,7 @@ def test_a_sheet_sizes_each_matrix_for_its_own_answers(tmp_path):
         return {float(w) for w in re.findall(r"\\hspace\{([\d.]+)mm\}", line)}
     dW1 = widths(r"\frac{\partial J}{\partial W^{[1]}}")
     assert min(dW1) >= 30
-    assert max(widths("\\eqstart{J }")) < min(dW1)             # J ≈ 0.4: six characters
+    assert max(widths("\\eqstart{J}")) < min(dW1)              # J ≈ 0.4: six characters
 
 
 def test_room_to_work_and_the_updated_parameters_asked_once(tmp_path):
@@ -114,7 +114,7 @@ def test_room_to_work_and_the_updated_parameters_asked_once(tmp_path):
     solution = (tmp_path / "solution-1.tex").read_text()
     assert "Updated parameters" in solution and "Updated parameters" not in sheet
     # W1_new is asked in the update, once
-    assert sheet.count(r"\eqstart{W_{\mathrm{new}}^{[1]} }") == 1
+    assert sheet.count(r"\eqstart{W_{\mathrm{new}}^{[1]}}") == 1
     assert sheet.count("\\workspace\n") >= 10              # below every computed block
     assert invoke("generate", OR_GATE, "-o", tmp_path / "md").exit_code == 0
     assert "Updated parameters" not in (tmp_path / "md" / "sheet-1.md").read_text()
