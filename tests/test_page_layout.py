@@ -145,3 +145,14 @@ def test_a_long_entry_list_breaks_across_pages(tmp_path):
     broken = [i for i in range(len(ps) - 1)
               if _key(_lines(ps[i])[-1]) == _key(_lines(ps[i + 1])[0]) and fill(ps[i]) > 0.9]
     assert broken, "no list breaks across a page"
+
+
+@needs_pdf
+@pytest.mark.parametrize("name", sorted(p.parent.name for p in EXAMPLES.glob("*/problem.yaml")))
+def test_no_page_opens_with_the_tail_of_an_equation(name):
+    """A page breaks between equations, not inside one: no page starts with a line that
+    continues the equation before ('= …' or '≈ …' under its first line)."""
+    ps = pages(EXAMPLES / name / "worksheet.pdf")
+    for i, words in enumerate(ps[1:], 2):
+        first = min(_lines(words)[0][2], key=lambda w: w[0])[4]
+        assert first not in ("=", "≈"), f"{name}: page {i} opens with '{first} …'"
