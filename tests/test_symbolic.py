@@ -110,7 +110,10 @@ def test_seed_004_three_iterations_through_the_general_formulas():
                 assert Fraction(int(mine.p), int(mine.q)) == numeric.entry(v)[0]
 
 
-@pytest.mark.parametrize("seed", range(8))
+# Seeds whose problems trace symbolically (1, 3, 6, 7), or with one symbol only (27, 30, 31,
+# 38): seeds 0, 2, 4, 5 passed past the entry-size limit even with one symbol, and skipped
+# on every run.
+@pytest.mark.parametrize("seed", [1, 3, 6, 7, 27, 30, 31, 38])
 def test_random_problems_substituted_equal_the_numeric_trace(seed):
     rng = random.Random(100 + seed)
     d = random_problem(rng, steps=1)
@@ -121,11 +124,7 @@ def test_random_problems_substituted_equal_the_numeric_trace(seed):
     except ProblemError as e:          # past the size limit: refused, naming it; then the
         assert "limit of" in str(e)    # one input entry alone stays symbolic
         over["symbols"] = ["x_1_1"]
-        try:
-            t = trace(make(d, **over))
-        except ProblemError as e:
-            assert "limit of" in str(e)
-            pytest.skip(f"refused even with one symbol: {e}")
+        t = trace(make(d, **over))
     assert assert_same(t.to_dict(), trace(make(d)), file_values(make(d, **over))) > 5
 
 

@@ -6,6 +6,7 @@ schema, ...) sit beside it.  Bad input: one message naming the place, exit statu
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 import tempfile
@@ -52,32 +53,184 @@ def fail(err) -> InputError:
 
 def write_output(text_or_bytes, path: str | None):
     """Standard output, or FILE written whole: a temporary file renamed into place, so a
-    failure never leaves a half-written file behind."""
+    failure never leaves a half-written file behind.  A symlink is followed (the file it
+    names is written, the link stays); a FIFO or a character device (/dev/null) is written
+    into, never replaced; a folder, a block device, a socket, an empty name and the
+    command's own input files are refused."""
     if path is None or path == "-":
         if isinstance(text_or_bytes, bytes):
             sys.stdout.buffer.write(text_or_bytes)
         else:
             click.echo(text_or_bytes, nl=False)
         return
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"{path}: the folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    data = text_or_bytes if isinstance(text_or_bytes, bytes) else text_or_bytes.encode("utf-8")
+    target, stream = _output_target(path)
+    if stream:
+        _write_into(target, path, data)
+        return
+    folder = target.parent
+    _remove_stale_temporaries(folder, target.name)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=_TMP_SUFFIX, dir=folder)
+    except OSError as e:
+        raise InputError(f"{path}: no file can be made in the folder {folder} "
+                         f"({_strerror(e)})") from None
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(text_or_bytes if isinstance(text_or_bytes, bytes) else text_or_bytes.encode("utf-8"))
-        # mkstemp makes the file private (0600); the output gets a new file's usual mode
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+            f.write(data)
+        os.chmod(tmp, _output_mode(target))
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(e, OSError):
+            raise InputError(f"{path}: cannot be written ({_strerror(e)})") from None
         raise
+
+
+def check_output_path(path: str | None):
+    """Refuse a bad -o (an empty name, a missing folder, a folder, a socket, the input file)
+    before any work is done; None and '-' are standard output."""
+    if path is not None and path != "-":
+        _output_target(path)
+
+
+def is_file_output(path: str) -> bool:
+    """Whether -o path writes a regular file (not a FIFO or a device streamed into)."""
+    try:
+        return not _output_target(path)[1]
+    except InputError:
+        return False
+
+
+_TMP_SUFFIX = ".trace-net-tmp"
+_STALE_SECONDS = 24 * 3600
+
+
+def _strerror(e: OSError) -> str:
+    what = (e.strerror or str(e)).rstrip(".")
+    return what[:1].lower() + what[1:]
+
+
+def _output_target(path: str) -> tuple[Path, bool]:
+    """(the file `-o path` writes, whether to stream into it in place).  Symlinks are
+    followed; a FIFO, a character device and anything under /dev or /proc (/dev/stdout, a
+    shell's /dev/fd/63) are streamed into; refused when it is not a file one may replace or
+    stream into, or when it is one of the command's own inputs."""
+    import stat
+    if not path.strip():
+        raise InputError("-o: an empty file name; give a file name, or - for standard output")
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise InputError(f"{path}: cannot be written ({_strerror(e)})") from None
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(f"{path}: is a folder; give a file name")
+        if not (stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode)):
+            raise InputError(f"{path}: is not a regular file (a block device or a socket); "
+                             "trace-net writes only files, FIFOs and character devices")
+        for given in _command_inputs():
+            try:
+                g = os.stat(given)
+            except OSError:
+                continue
+            if (g.st_dev, g.st_ino) == (st.st_dev, st.st_ino):
+                raise InputError(f"{path}: is the input file {given}; write the output elsewhere")
+        if not stat.S_ISREG(st.st_mode) or os.path.abspath(path).startswith(("/dev/", "/proc/")):
+            return Path(path), True
+    target = Path(os.path.realpath(path))
+    folder = target.parent
+    if not folder.is_dir():
+        links = f" (it links to {target})" if os.path.islink(path) else ""
+        shown = folder if links else (Path(path).parent or Path("."))
+        raise InputError(f"{path}: the folder {shown} does not exist{links}")
+    return target, False
+
+
+def _command_inputs() -> list:
+    """The current command's file arguments (problem, answers, template, script)."""
+    ctx = click.get_current_context(silent=True)
+    out = []
+    while ctx is not None:
+        for p in ctx.command.params:
+            v = ctx.params.get(p.name)
+            if isinstance(p, click.Argument) and isinstance(v, str) and v not in ("", "-"):
+                out.append(v)
+        ctx = ctx.parent
+    return out
+
+
+def _write_into(target: Path, path: str, data: bytes):
+    """Stream into a FIFO or a device in place.  A FIFO nobody reads is refused at once
+    (opening it would wait forever)."""
+    import fcntl
+    import stat
+    mode = os.stat(target).st_mode
+    fifo = stat.S_ISFIFO(mode)
+    # a regular file behind /dev/stdout is the shell's: appended to, as `>>` or `>` left it
+    flags = os.O_WRONLY | (os.O_NONBLOCK if fifo else 0) | (os.O_APPEND if stat.S_ISREG(mode) else 0)
+    try:
+        fd = os.open(target, flags)
+    except OSError as e:
+        if fifo and e.errno == errno.ENXIO:
+            raise InputError(f"{path}: a FIFO that no process is reading") from None
+        raise InputError(f"{path}: cannot be written ({_strerror(e)})") from None
+    try:
+        if fifo:
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+        with os.fdopen(fd, "wb", closefd=False) as f:
+            f.write(data)
+    except OSError as e:
+        raise InputError(f"{path}: cannot be written ({_strerror(e)})") from None
+    finally:
+        os.close(fd)
+
+
+def _output_mode(target: Path) -> int:
+    """An existing file keeps its permissions; a new one gets a new file's usual mode
+    (mkstemp makes its file private, 0600)."""
+    import stat
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _remove_stale_temporaries(folder: Path, name: str):
+    """Temporary files of `name` left by a run that was killed while writing (its process
+    is gone, or the file is a day old) are removed; a running writer's are kept."""
+    import glob
+    import time
+    for tmp in glob.glob(os.path.join(glob.escape(str(folder)), f".{glob.escape(name)}.*{_TMP_SUFFIX}")):
+        pid_text = os.path.basename(tmp)[len(name) + 2:].split(".", 1)[0]
+        try:
+            st = os.lstat(tmp)
+            if st.st_uid != os.getuid() or not os.path.isfile(tmp) or os.path.islink(tmp):
+                continue
+            if _alive(int(pid_text)) and time.time() - st.st_mtime < _STALE_SECONDS:
+                continue
+            os.unlink(tmp)
+        except (OSError, ValueError):
+            continue
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0 or pid == os.getpid():
+        return pid > 0
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 # Subcommands live in their own modules and are imported only when called, so that the
@@ -278,6 +431,7 @@ def trace_cmd(problem, fmt, output, detail, max_entries, blank, numbers, decimal
     from .engine import trace
     from .schema import ProblemError
     prob = load(problem, numbers, decimals, round_, steps)
+    check_output_path(output)         # a bad -o is refused before the work, not after
     try:
         t = trace(prob)
         if fmt == "pdf":
@@ -304,8 +458,8 @@ def trace_cmd(problem, fmt, output, detail, max_entries, blank, numbers, decimal
 
 def figure_path(output):
     """The network figure beside a Markdown file: worksheet.md → worksheet-network.svg."""
-    if output is None or output == "-":
-        return None
+    if output is None or output == "-" or not is_file_output(output):
+        return None                   # no figure beside /dev/null or a FIFO
     target = Path(output)
     return target.with_name(target.stem + "-network.svg")
 

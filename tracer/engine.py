@@ -23,6 +23,8 @@ def trace(problem: Problem | GraphProblem) -> Trace:
     if problem.numbers == "symbolic":
         from .symbolic import symbolize
         problem, F = symbolize(problem, F)
+    from .budget import check_trace_size, check_work
+    check_work(problem)
     net = build_network(problem, F)
     opt = make_optimizer(problem.optimizer, problem.opt_opts)
     rec = Recorder(F)
@@ -33,4 +35,6 @@ def trace(problem: Problem | GraphProblem) -> Trace:
         Y = net.orient(F, [problem.y[i] for i in batch])
         rec.begin_step(s, batch)
         net.step(rec, X, Y, opt, s + 1)
+        if s == 0:
+            check_trace_size(rec.steps[0], problem.steps, problem.numbers)
     return Trace(problem, F, rec.steps)

@@ -34,6 +34,16 @@ class TooManyDigits(ArithmeticError):
     """An exact value outgrew DIGIT_LIMIT; the recorder names the quantity."""
 
 
+class OutOfRange(TooManyDigits):
+    """A value left float64's range (or exact arithmetic's): no output could show it."""
+
+    advice = "the numbers grow without bound: a smaller learning rate, smaller inputs or fewer steps"
+
+
+FLOAT_MAX = Fraction(np.finfo(np.float64).max)
+OUT_OF_RANGE = "a value beyond float64's range (|x| > 1.8e308)"
+
+
 def _dec(q: Fraction) -> Decimal:
     return CTX.divide(Decimal(q.numerator), Decimal(q.denominator))
 
@@ -247,7 +257,10 @@ def _call(name, x: Real):
 def r_exp(x: Real) -> Real:
     if x.q == 0:
         return Real(Fraction(1))
-    return _inexact(CTX.exp(x.decimal()), _call("exp", x))
+    try:
+        return _inexact(CTX.exp(x.decimal()), _call("exp", x))
+    except decimal.Overflow:           # e^x past 10^(10^9): x > 2.3e9
+        raise OutOfRange(f"exp({float(x):.3g}) is beyond the range of exact numbers") from None
 
 
 def r_log(x: Real) -> Real:
@@ -273,9 +286,31 @@ def r_sqrt(x: Real) -> Real:
     return _inexact(CTX.sqrt(x.decimal()), _call("sqrt", x))
 
 
+# Far left (z < -1000), e^{-z} would overflow 60-digit decimals past z = -2.3e9: σ and log σ
+# are computed from e^z there, with the same closed forms.
+FAR_LEFT = -1000
+
+
 def r_sigmoid(x: Real) -> Real:
     one = Real(Fraction(1))
-    return one / (one + r_exp(-x))
+    if x.decimal() >= FAR_LEFT:
+        return one / (one + r_exp(-x))
+    e = CTX.exp(x.decimal())                      # σ(x) = e^x / (1 + e^x)
+    return _inexact(CTX.divide(e, CTX.add(1, e)), _far_form("1/(1 + {})", x))
+
+
+def r_log_sigmoid(x: Real) -> Real:
+    one = Real(Fraction(1))
+    if x.decimal() >= FAR_LEFT:
+        return -r_log(one + r_exp(-x))
+    d = x.decimal()                               # log σ(x) = x − log(1 + e^x)
+    return _inexact(CTX.subtract(d, CTX.ln(CTX.add(1, CTX.exp(d)))), _far_form("-log(1 + {})", x))
+
+
+def _far_form(pattern, x):
+    ef = _call("exp", -x)
+    text = pattern.format(ef[0]) if ef else None
+    return (text, 1 if text.startswith("-") else 2) if text and len(text) <= FORM_LIMIT else None
 
 
 def r_tanh(x: Real) -> Real:
@@ -378,13 +413,17 @@ class Field:
         """(Fraction or None, float or None, closed form or None) for one entry."""
         raise NotImplementedError
 
+    def check_range(self, X):
+        """Raise OutOfRange when X holds a value no output can show (finalize checks the
+        exact field; the float field is checked only when a trace is kept)."""
+
 
 def _vec(fn):
     return np.frompyfunc(fn, 1, 1)
 
 
 _v_exp, _v_log, _v_sqrt = _vec(r_exp), _vec(r_log), _vec(r_sqrt)
-_v_sigmoid, _v_tanh = _vec(r_sigmoid), _vec(r_tanh)
+_v_sigmoid, _v_tanh, _v_log_sigmoid = _vec(r_sigmoid), _vec(r_tanh), _vec(r_log_sigmoid)
 _v_real = _vec(Real.of)
 
 
@@ -408,12 +447,35 @@ class ExactField(Field):
         X = super().finalize(X)
         for v in np.ravel(_obj(X)):
             q = getattr(v, "q", None)
-            longest = 0 if q is None else max(abs(q.numerator), q.denominator)
-            if longest and longest.bit_length() > _LIMIT_BITS:
+            if q is None:
+                if v.d.adjusted() > 307 and abs(v.d) > FLOAT_MAX:
+                    raise OutOfRange(OUT_OF_RANGE)
+                continue
+            longest = max(abs(q.numerator), q.denominator)
+            if longest.bit_length() > _LIMIT_BITS:
                 digits = len(str(longest)) if longest.bit_length() < 14000 else "over 4000"
                 raise TooManyDigits(f"exact fractions reached {digits} digits, past the "
                                     f"limit of {DIGIT_LIMIT}")
+            if q.numerator.bit_length() - q.denominator.bit_length() > 1022 and abs(q) > FLOAT_MAX:
+                raise OutOfRange(OUT_OF_RANGE)
         return X
+
+    def softmax(self, Z, axis):
+        # e^z past 10^(10^9) overflows even 60-digit decimals: shift by the largest z, but only
+        # then (the closed forms stay exp(z) / Σ exp(z) otherwise)
+        top = _obj(Z).max(axis=axis, keepdims=True)
+        if all(abs(v) <= 1000 for v in np.ravel(top)):
+            return super().softmax(Z, axis)
+        return super().softmax(Z - top, axis)
+
+    def log_softmax(self, Z, axis):
+        top = _obj(Z).max(axis=axis, keepdims=True)
+        if all(abs(v) <= 1000 for v in np.ravel(top)):
+            return super().log_softmax(Z, axis)
+        return Z - top - self.log(self.exp(Z - top).sum(axis=axis, keepdims=True))
+
+    def log_sigmoid(self, Z):
+        return _v_log_sigmoid(_obj(Z))
 
     def round(self, X, k):
         X = _obj(X)
@@ -520,6 +582,11 @@ class FloatField(Field):
 
     def describe(self, x):
         return None, float(x) + 0.0, None   # + 0.0: no "-0.0" (ReLU of a negative) in any output
+
+    def check_range(self, X):
+        """OutOfRange when an entry overflowed to ±inf or became NaN (inf − inf)."""
+        if not np.isfinite(X).all():
+            raise OutOfRange(OUT_OF_RANGE)
 
 
 def make_field(numbers: str, round_to: int | None = None) -> Field:

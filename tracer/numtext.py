@@ -123,7 +123,10 @@ def as_decimal(x) -> Decimal:
     if isinstance(x, Decimal):
         return x
     if isinstance(x, Fraction):
-        return _CTX.divide(Decimal(x.numerator), Decimal(x.denominator))
+        # 80 significant digits after the integer part's own (a value near 1e300 has 301)
+        whole = max(0, (abs(x.numerator).bit_length() - x.denominator.bit_length()) * 31 // 100 + 2)
+        ctx = _CTX if whole < 10 else Context(prec=80 + whole, Emax=10**9, Emin=-(10**9))
+        return ctx.divide(Decimal(x.numerator), Decimal(x.denominator))
     if isinstance(x, int):
         return Decimal(x)
     return Decimal(repr(float(x)))
@@ -160,5 +163,7 @@ def rounded(x, decimals: int, power=latex_power) -> str:
 
 
 def _fixed(d: Decimal, k: int) -> str:
-    s = format(d.quantize(Decimal(1).scaleb(-k), rounding=ROUND_HALF_UP, context=_CTX), "f")
+    # digits enough for the integer part too (a float near 1e300 has 301 of them)
+    ctx = _CTX if d.adjusted() + k < 75 else Context(prec=d.adjusted() + k + 5, Emax=10**9, Emin=-(10**9))
+    s = format(d.quantize(Decimal(1).scaleb(-k), rounding=ROUND_HALF_UP, context=ctx), "f")
     return s.lstrip("-") if Decimal(s) == 0 else s

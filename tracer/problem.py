@@ -106,6 +106,7 @@ def parse_problem(raw: Mapping[str, Any] | None,
         raise ProblemError("", "the problem file is empty")
     if not isinstance(raw, dict):
         raise ProblemError("", "a problem file is a mapping of keys (title, data, network, loss, optimizer, ...)")
+    raw = _plain(raw)
     if "graph" in raw:      # a scalar computational graph (problem-format §6): its own reader
         from .graph.problem import parse_graph_problem
         return parse_graph_problem(raw, overrides)
@@ -116,6 +117,18 @@ def parse_problem(raw: Mapping[str, Any] | None,
         raw = {k: v for k, v in raw.items() if k != "symbols"}   # --numbers exact on a symbolic file
     d = PROBLEM.check(raw, "")
     return _build(d)
+
+
+def _plain(v):
+    """A caller's numpy arrays and tuples as the lists a file holds (their entries are then
+    checked one by one: a NaN is refused naming its place)."""
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if type(v).__module__ == "numpy" and getattr(v, "ndim", 0) > 0:
+        return _plain(list(v))
+    return v
 
 
 def load_problem(path: str | os.PathLike[str],

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .numbers import TooManyDigits
 from .ops import Ctx, Node
 from .schema import ProblemError
@@ -76,7 +78,14 @@ class Recorder:
     def compute(self, name, expr: Node, kind, layer=None):
         parts = {} if self.keep else None
         try:
-            value = self.F.finalize(expr.eval(Ctx(self.env, self.F, parts)))
+            if self.keep:
+                # an overflow is refused, naming the quantity, where it first appears (no
+                # numpy warning on the way)
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                    value = self.F.finalize(expr.eval(Ctx(self.env, self.F, parts)))
+                self.F.check_range(value)
+            else:
+                value = self.F.finalize(expr.eval(Ctx(self.env, self.F, parts)))
         except TooManyDigits as e:
             raise self.too_large(name, e) from None
         self.env[name] = value

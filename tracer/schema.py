@@ -132,6 +132,22 @@ def parse_number(v, place) -> Num:
     raise ProblemError(place, f"expected a number (integer, decimal or fraction like \"1/3\"), got {_show(v)}")
 
 
+def option_value(name: str, v, lo: int, hi: int | None = None, none_ok: bool = True):
+    """A whole-number option given from Python (render's max_entries=, decimals=): an int or a
+    numpy integer within lo..hi, or None when that means the default.  Anything else is one
+    TypeError or ValueError naming the option (never a failure deep in the renderer)."""
+    if v is None and none_ok:
+        return None
+    if isinstance(v, (bool, np_bool_types())) or not (isinstance(v, int) or _is_integer(v)):
+        raise TypeError(f"{name}={_show(v)}: give a whole number"
+                        + ("" if hi is None else f" from {lo} to {hi}"))
+    v = int(v)
+    if v < lo or (hi is not None and v > hi):
+        raise ValueError(f"{name}={v}: give a whole number "
+                         + (f"of at least {lo}" if hi is None else f"from {lo} to {hi}"))
+    return v
+
+
 def np_bool_types():
     """numpy's bool type, when numpy is loaded (it always is with the engine)."""
     np = sys.modules.get("numpy")
@@ -157,10 +173,10 @@ def _show(v):
         return quoted(v)
     if v is None:
         return "nothing (null)"
-    if isinstance(v, bool):
+    if isinstance(v, (bool, np_bool_types())):
         return "true" if v else "false"
     if isinstance(v, (list, tuple)):
-        return "a list"
+        return "a list" if len(v) else "an empty list"
     if isinstance(v, dict):
         return "a mapping"
     if isinstance(v, (set, frozenset)):

@@ -25,7 +25,15 @@ class TorchError(ProblemError):
     """A PyTorch object trace-net cannot represent, named."""
 
 
-from .numtext import plain, shortest as _num
+from .numtext import plain, shortest
+
+
+def _num(v):
+    """A float as the shortest decimal that reads back as it; NaN and ±inf stay floats, for
+    the problem's check to refuse naming their place (network[0].linear.W[0][0])."""
+    import math
+    f = float(v)
+    return shortest(f) if math.isfinite(f) else f
 
 
 def _rows(t):
@@ -150,7 +158,8 @@ def problem_dict(model, x, y, loss, optimizer, *, steps=1, batch_size=None, numb
         raise TorchError("x", f"expected one row per sample (2-D), got shape {list(X.shape)}")
     Yt = _rows(y)
     if "cross_entropy" in loss_spec and Yt.ndim == 1:
-        yy = [int(c) for c in Yt]
+        # a class index that is no whole number (1.5, NaN) is left for the check to refuse
+        yy = [int(c) if float(c).is_integer() else float(c) for c in Yt]
     else:
         if Yt.ndim != 2:
             raise TorchError("y", f"expected one row per sample (2-D), got shape {list(Yt.shape)}")

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import math
+import operator
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,24 @@ class Trace:
     def __getitem__(self, key):
         """trace["Z1"] (step 0) or trace[2, "W1_next"]: the recorded value, entries exact
         (Real, Fractions' field) or floats, as the number mode has them; see array()."""
-        step, name = (0, key) if isinstance(key, str) else key
+        step, name = (0, key) if isinstance(key, str) else (key if isinstance(key, tuple) and len(key) == 2
+                                                            else (None, None))
+        if not isinstance(name, str):
+            raise TypeError(f"trace[{key!r}]: give a quantity's name (trace['Z1']) or a step and "
+                            "a name (trace[2, 'W1_next'])")
+        return self._value(name, step)
+
+    def _value(self, name, step):
+        """One step's recorded value; IndexError or KeyError saying what there is."""
+        given = step
+        try:
+            step = None if isinstance(step, bool) else operator.index(step)   # numpy integers too
+        except TypeError:
+            step = None
+        if step is None or not -len(self.steps) <= step < len(self.steps):
+            raise IndexError(f"step {given!r}: the trace has steps 0..{len(self.steps) - 1}")
+        if name not in self.steps[step]:
+            raise KeyError(f"{name}: no such quantity in step {step} (there are: {', '.join(self.names(step))})")
         return self.steps[step][name]
 
     def names(self, step: int = 0) -> list[str]:
@@ -42,11 +60,7 @@ class Trace:
         if self.field.symbolic:
             raise ValueError(f"{name}: a symbolic trace holds formulas, not floats "
                              "(trace it with numbers='exact' or 'float')")
-        if not 0 <= step < len(self.steps) and not -len(self.steps) <= step < 0:
-            raise IndexError(f"step {step}: the trace has steps 0..{len(self.steps) - 1}")
-        if name not in self.steps[step]:
-            raise KeyError(f"{name}: no such quantity in step {step} (there are: {', '.join(self.names(step))})")
-        return np.array(self.floats(self.steps[step][name]), dtype=np.float64)
+        return np.array(self.floats(self._value(name, step)), dtype=np.float64)
 
     def arrays(self, step: int = 0) -> dict[str, np.ndarray]:
         """Every quantity of a step as a float64 array, by name."""

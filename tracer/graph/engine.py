@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ..numbers import TooManyDigits, make_field
+from ..numbers import OutOfRange, TooManyDigits, make_field
 from ..recorder import Recorder
 from ..schema import ProblemError
 from .derive import local as local_derivative
@@ -73,6 +73,9 @@ class GraphRecorder(Recorder):
         self.p = problem
 
     def too_large(self, name, e: TooManyDigits) -> ProblemError:
+        if isinstance(e, OutOfRange):
+            return ProblemError(self.where(name), f"{self.what(name)} is beyond float64's range "
+                                "(|x| > 1.7e308): too large to print")
         advice = getattr(e, "advice", "use --numbers float or --round K")
         return ProblemError(self.where(name), f"{self.what(name)}: {e}" + (f"; {advice}" if advice else ""))
 

@@ -79,6 +79,11 @@ def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=No
     elided).  detail: matrix | entries | chain.  max_entries: elide bigger matrices (None:
     the default, 0: never).  blank: the problem sheet, every computed matrix an empty box.
     figure: the Markdown links the network figure as this file (render_figure writes it)."""
+    from ..schema import option_value          # a caller's max_entries=nan: one clear error
+    max_entries = option_value("max_entries", max_entries, 0)
+    decimals = option_value("decimals", decimals, 0, 30)
+    if not isinstance(blank, bool):
+        raise TypeError(f"blank={blank!r}: give True or False")
     if fmt == "json":
         return trace.to_json()
     if fmt == "text":               # the terminal's plain Unicode view (render/text.py)
@@ -88,6 +93,8 @@ def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=No
     from .document import build
     if max_entries is None:
         max_entries = DEFAULT_MAX_ENTRIES
+    from ..budget import check_sheet
+    check_sheet(trace, fmt, detail, max_entries)
     doc = build(trace, fmt=fmt, detail=detail, max_entries=max_entries, decimals=decimals, blank=blank)
     from urllib.parse import quote        # the link holds only URL-safe characters
     doc["figure_file"] = quote(figure) if figure and fmt == "markdown" else None

@@ -35,8 +35,8 @@ def _latex_char(c):
         return _LATEX[c]
     if c in _LATEX_UNICODE:
         return _LATEX_UNICODE[c]
-    if c < " ":
-        return "" if c not in "\n\t" else c    # no control characters reach the file
+    if _control(c):
+        return "" if c not in "\n\t" else c    # no control character (C0, DEL, C1) reaches the file
     o = ord(c)
     if o < 0x180 or c in "–—‘’“”…→←•€":
         return c
@@ -50,6 +50,11 @@ def latex_escape(text) -> str:
                    else "".join(_latex_char(c) for c in p) for p in parts)
 
 
+def _control(c) -> bool:
+    """C0, DEL and C1 controls: dropped from every output."""
+    return c < " " or "\x7f" <= c <= "\x9f"
+
+
 _MD_SPECIAL = set("\\`*_<>$|~#")
 # brackets as entities: \[ and \] would open and close display math in Jupyter's Markdown
 _MD_ENTITY = {"[": "&#91;", "]": "&#93;"}
@@ -57,7 +62,7 @@ _MD_ENTITY = {"[": "&#91;", "]": "&#93;"}
 
 def markdown_escape(text) -> str:
     return "".join(_MD_ENTITY.get(c) or (("\\" + c) if c in _MD_SPECIAL else c)
-                   for c in str(text) if c >= " " or c == "\t")
+                   for c in str(text) if not _control(c) or c == "\t")
 
 
 # Inside Markdown's math (notation names): what MathJax (GitHub, Jupyter) reads as text.
@@ -72,5 +77,5 @@ _MATH = {
 def math_text(text) -> str:
     """User text set upright inside a formula: \\mathrm{...} with every special character
     spelled as a math symbol, so it cannot end the formula or call a macro."""
-    s = "".join(_MATH.get(c, c) for c in str(text) if c >= " ")
+    s = "".join(_MATH.get(c, c) for c in str(text) if not _control(c))
     return r"\mathrm{" + s + "}"

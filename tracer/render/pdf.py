@@ -84,4 +84,6 @@ def run_pdflatex(latex: str) -> tuple[bytes, str]:
 
 def to_pdf(latex: str) -> bytes:
     """One worksheet's PDF, in one pass, byte-identical for the same source."""
+    from ..budget import check_pdf_source
+    check_pdf_source(latex)
     return run_pdflatex(reproducible(latex))[0]
