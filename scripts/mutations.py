@@ -8,6 +8,7 @@ and the score.  A whole-tree tool (mutmut) makes thousands of mutants, each need
 
     python3 scripts/mutations.py            # all
     python3 scripts/mutations.py depth alias   # those whose name contains a word
+    python3 scripts/mutations.py -yaml         # all but those
 """
 from __future__ import annotations
 
@@ -125,7 +126,10 @@ def copy_tree(dest: Path):
 
 
 def main(words):
-    chosen = [m for m in MUTATIONS if not words or any(w in m[0] for w in words)]
+    skip = [w[1:] for w in words if w.startswith("-")]
+    words = [w for w in words if not w.startswith("-")]
+    chosen = [m for m in MUTATIONS if (not words or any(w in m[0] for w in words))
+              and not any(w in m[0] for w in skip)]
     results = []
     with tempfile.TemporaryDirectory(prefix="trace-net-mutants-") as tmp:
         dest = Path(tmp)
@@ -140,12 +144,12 @@ def main(words):
             f.write_text(text.replace(old, new), encoding="utf-8")
             try:
                 r = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-                                    *tests.split()], cwd=dest, capture_output=True, text=True, timeout=1200,
+                                    *tests.split()], cwd=dest, capture_output=True, text=True, timeout=300,
                                    env={**__import__("os").environ, "PYTHONPATH": str(dest)})
                 verdict = "caught" if r.returncode == 1 else ("survived" if r.returncode == 0 else f"error {r.returncode}")
                 first = next((ln for ln in r.stdout.splitlines() if ln.startswith("FAILED")), "")
             except subprocess.TimeoutExpired:
-                verdict, first = "caught (timeout)", ""
+                verdict, first = "caught (a test hangs)", ""
             finally:
                 f.write_text(text, encoding="utf-8")
             results.append((name, verdict, first))

@@ -165,3 +165,9 @@ def test_from_torch_refuses_nan_and_inf_naming_the_place(where, place):
     with pytest.raises(ProblemError) as e:
         tracer.from_torch(model, x, y, loss, opt)
     assert str(e.value).startswith(place)
+
+
+@pytest.mark.parametrize("v", [10 ** 400, -(10 ** 308), "1/1" + "0" * 400, "1" + "0" * 400 + "/3", Fraction(1, 10 ** 301)])
+def test_whole_numbers_and_fractions_beyond_float_range_are_refused(v):
+    with pytest.raises(ProblemError, match=r"^optimizer\.sgd\.lr: .* is out of range: nonzero numbers lie between"):
+        parse_problem(with_value(LR, v))

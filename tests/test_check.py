@@ -139,8 +139,8 @@ def test_seed_001_quarter_slip_costs_once(tmp_path):
     (tests/test_mfnet_report.py) are wrong entries; dW1 was computed with the true X."""
     g = check(DATA / "mfnet_problem_001.yaml", DATA / "mfnet_answers.yaml", tmp_path)
     bad = not_correct(g)
-    assert bad[0, "A0"] == ("wrong", "only entry (3, 2) is off")
-    assert bad[0, "W1"] == ("wrong", "only entry (4, 2) is off")
+    assert bad[0, "A0"] == ("wrong", "not the problem's A0: entry (3, 2) miscopied from the problem")
+    assert bad[0, "W1"] == ("wrong", "not the problem's W1: entry (4, 2) miscopied from the problem")
     assert bad[0, "dA3"] == ("wrong", "off by a constant factor ½ (half the true value)")
     for name in ("dZ3", "dW3", "dA2", "dZ2", "dW2", "dA1", "dZ1", "dW1", "W1_next", "W2_next", "W3_next"):
         assert bad[0, name] == ("carried", None), name
@@ -153,8 +153,8 @@ def test_seed_000_backward_pass_is_right(tmp_path):
     answers = yaml.safe_load((DATA / "mfnet_answers.yaml").read_text())
     answers["J"] = "0.5"                      # seed 000: J = 1/(2m) Σ … = 0.5
     g = check(DATA / "mfnet_problem_000.yaml", answers, tmp_path)
-    assert not_correct(g) == {(0, "A0"): ("wrong", "only entry (3, 2) is off"),
-                              (0, "W1"): ("wrong", "only entry (4, 2) is off"),
+    assert not_correct(g) == {(0, "A0"): ("wrong", "not the problem's A0: entry (3, 2) miscopied from the problem"),
+                              (0, "W1"): ("wrong", "not the problem's W1: entry (4, 2) miscopied from the problem"),
                               (0, "W1_next"): ("carried", None)}
 
 
@@ -422,3 +422,34 @@ def test_check_data_grades_the_files_contents():
     assert json.loads(render(g, "json"))["summary"]["first_error"] == {"step": 0, "name": "dA2"}
     with pytest.raises(Exception, match="Z9: no quantity"):
         check_data(problem, {"Z9": 1})
+
+
+def test_python_values_nan_inf_and_numpy_scalars():
+    """tracer.check(...) from Python: numpy scalars and arrays are numbers (float64 and float32
+    alike); NaN and infinities are refused by quantity, every one of them in one message, as in
+    an answers file.  Before: 'answers: nan is not a number …' for the first one only."""
+    import tracer
+    from tracer.schema import ProblemError
+    J = V["J"]       # 0.0901..., the independent computation's
+    assert tracer.check(OR, {"J": np.float64(J), "Z1": np.array(V["Z1"])}).ok
+    assert tracer.check(OR, {"J": np.float32(J)}).ok
+    with pytest.raises(ProblemError) as e:
+        tracer.check(OR, {"J": float("nan"), "Z1": np.where(V["Z1"] > 1, np.inf, V["Z1"]),
+                          "A1": [[-np.inf] * 4] * 2})
+    msg = str(e.value)
+    assert "J: 'nan' is not a number" in msg and "A1[0][0]: '-inf'" in msg, msg
+    first_big = next(f"Z1[{i}][{j}]" for i, j in np.ndindex(V["Z1"].shape) if V["Z1"][i, j] > 1)
+    assert f"{first_big}: 'inf'" in msg, msg
+
+
+@pytest.mark.parametrize("name, value, expected", [
+    ("A0", [[0, 0, 1, 1], [0, 1, 1, 1]], "not the problem's A0: entry (2, 3) miscopied from the problem"),
+    ("W1", [[0.2, 0.4], [0.3, 0.05]], "not the problem's W1: entry (2, 2) miscopied from the problem"),
+    ("W2", [[0.6, 0.4]], "not the problem's W2: miscopied from the problem"),
+    ("b2", [0.05], "not the problem's b2: miscopied from the problem"),
+])
+def test_a_value_the_problem_gives_miscopied(tmp_path, name, value, expected):
+    """Seed 002's data and weights (X = [[0,0,1,1],[0,1,0,1]], W1 = [[0.2,0.4],[0.3,0.5]],
+    W2 = [0.4, 0.6], b2 = 0.5) written otherwise.  Before: 'only entry … is off', as if computed."""
+    r = check(OR, {name: value}, tmp_path).results[0]
+    assert (r.status, r.diagnosis) == ("wrong", expected)

@@ -251,14 +251,37 @@ def test_a_carried_answer_shows_what_the_earlier_answers_give(example):
 
 
 def test_nan_and_inf_are_named_by_quantity(tmp_path):
-    """Before: 'line 1, column 4: .nan is not a number …', the file's only message."""
+    """Before: 'line 1, column 4: .nan is not a number …', the file's only message.  Now the
+    quantity and entry, where in the file (line and column, counted by hand), and the file."""
     a = write(tmp_path, "J: .nan\nZ1: [[.inf, 0.7, 0.5, 0.9], [0.5, 1.0, 0.8, -.inf]]\nA1: 3\n")
     r = invoke("check", OR, a)
     assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1, r.output
-    for part in ("J: '.nan' is not a number", "Z1[0][0]: '.inf' is not a number", "Z1[1][3]: '-.inf'",
+    assert r.output.startswith(f"Error: {a}: "), r.output
+    for part in ("J (line 1, column 4): '.nan' is not a number",
+                 "Z1[0][0] (line 2, column 7): '.inf' is not a number",
+                 "Z1[1][3] (line 2, column 45): '-.inf'",
                  "A1: a single number, but A1 is 2×4"):
         assert part in r.output, part
-    assert "line" not in r.output
+
+
+@pytest.mark.parametrize("text", ["J: 1.0e+400\n", "steps:\n  - {J: .NaN}\n"])
+def test_one_bad_number_alone_is_named_by_quantity_line_and_file(tmp_path, text):
+    r = invoke("check", OR, write(tmp_path, text))
+    assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1, r.output
+    assert f"{tmp_path / 'answers.yaml'}: " in r.output and "J (line " in r.output, r.output
+    assert "Traceback" not in r.output
+
+
+def test_each_file_is_named_in_its_own_messages(tmp_path):
+    """Two files: a message names the one it is about (the problem's, the answers')."""
+    bad_problem = write(tmp_path, OR.read_text().replace("lr: 0.5", "lr: abc"), "problem.yaml")
+    assert "lr: 0.5" in OR.read_text()
+    r = invoke("check", bad_problem, SEED)
+    assert r.exit_code == 2 and f"{bad_problem}: " in r.output and "lr" in r.output, r.output
+    r = invoke("check", OR, write(tmp_path, "tolerance: {atol: -1}\nJ: 1\n"))
+    assert r.exit_code == 2 and f"{tmp_path / 'answers.yaml'}: tolerance.atol" in r.output, r.output
+    r = invoke("check", OR, SEED, "--atol", "-1")
+    assert r.exit_code == 2 and "--atol" in r.output and str(SEED) not in r.output, r.output
 
 
 @pytest.mark.parametrize("text, where", [

@@ -67,6 +67,9 @@ def unit_rows(t, name, step):
 def check_rules(t, grid_of_W, max_z, max_den):
     p = t.problem
     d = t.to_dict()
+    assert len({tuple(r) for r in p.x}) == p.m, "two samples alike"
+    if p.loss == "cross_entropy":
+        assert len({tuple(r) for r in p.y}) > 1, "every sample in one class"
     for L in p.layers:                       # the drawn numbers are on their grids
         assert all((Fraction(w) / grid_of_W).denominator == 1 for row in L.W for w in row)
     assert all(Fraction(v).denominator in (1, 2, 10) for row in p.x for v in row)
@@ -88,6 +91,11 @@ def check_rules(t, grid_of_W, max_z, max_den):
             assert np.abs(floats(t, f"dW{l}", s)).max() > 0
             if f"db{l}" in vals:
                 assert np.abs(floats(t, f"db{l}", s)).max() > 0
+            G = floats(t, f"dW{l}", s)
+            G = G[1:, 1:] if p.bias == "augmented" else G           # W is (out, in) in every layout
+            assert G.any(axis=0).all(), f"a zero column in dW{l}"
+            for g in np.ravel(G).tolist() + (np.ravel(floats(t, f"db{l}", s)).tolist() if f"db{l}" in vals else []):
+                assert g == 0 or abs(g) >= 0.5 * 10.0 ** -p.decimals, f"dW{l} or db{l}: {g} shows as 0"
         if p.numbers == "exact":
             for q in vals.values():
                 for e in np.ravel(np.array(q["exact"], dtype=object)):
@@ -325,7 +333,16 @@ BAD = [
      "network[0].linear.W: its shape cannot be implied (the width of linear layer 1 is given nowhere"),
     (BASE % "{choice: [1]}", "asks for 2 different variants, but the template's random specs allow only 1"),
     (BASE.replace("network:\n  - linear: {W: %s, b: [0]}\n  - sigmoid", "network: {sizes: [3, 1], activations: [sigmoid]}"),
-     "network.sizes: [3, 1] expands to network[0].linear.W: 1×3, but the data has 2 features"),
+     "network.sizes: [3, 1] makes linear layer 1's W 1×3, but the data has 2 features"),
+    # the shorthand's own keys, not the layers it expands to
+    (BASE.replace("network:\n  - linear: {W: %s, b: [0]}\n  - sigmoid", "network: {sizes: [2, 1], activations: sigmoid, "
+                  "b: {random: [1, -1]}}"), "network.b.random: empty range: low 1 is above high -1"),
+    (BASE.replace("network:\n  - linear: {W: %s, b: [0]}\n  - sigmoid", "network: {sizes: [2, 1], activations: sigmoid, "
+                  "b: [1, 2]}"), "network.b: length 2, but W has 1 rows (linear layer 1)"),
+    (BASE.replace("network:\n  - linear: {W: %s, b: [0]}\n  - sigmoid", "network: {sizes: [2, 2], activations: softmax}")
+     .replace("y: [[1], [0]]", "y: {random_int: [0, 1]}").replace("loss: mse", "loss: cross_entropy"),
+     "data.y: without shape, a spec fills a samples × outputs matrix entry by entry, which makes no one-hot "
+     "rows; for class indices, one per sample, add shape: [2]"),
     ("numbers: symbolic\n" + BASE % "[[1, 2]]", "numbers: generate draws numeric variants"),
     (BASE % "{random: [-1, 1]}" + "generate: {attempts: 0}", "generate.attempts: must be at least 1"),
 ]
@@ -347,3 +364,14 @@ def test_template_error_is_a_problem_error():
     with pytest.raises(TemplateError) as e:
         template(BASE % "{random: [1, 0]}")
     assert e.value.place == "network[0].linear.W.random"
+
+
+def test_momentum_that_never_shows_is_warned_of(tmp_path):
+    src = tmp_path / "t.yaml"
+    src.write_text(BASE.replace("lr: 0.1", "lr: 0.1, momentum: {choice: [0.5, 0.9]}") % "{random: [-1, 1]}")
+    r = CliRunner().invoke(main, ["generate", str(src), "-o", str(tmp_path / "o")])
+    assert r.exit_code == 0
+    assert r.stderr.startswith("Warning: optimizer.sgd.momentum: with steps: 1 the momentum never shows")
+    src.write_text("steps: 2\n" + src.read_text())
+    r = CliRunner().invoke(main, ["generate", str(src), "-o", str(tmp_path / "o2")])
+    assert r.exit_code == 0 and "Warning" not in r.stderr

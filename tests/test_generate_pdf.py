@@ -109,7 +109,7 @@ def test_pdflatex_failure_is_one_line_with_the_log_kept():
         to_pdf(BROKEN)
     msg = str(e.value)
     assert "\n" not in msg and len(msg) < 300
-    m = re.fullmatch(r"pdflatex failed: Undefined control sequence\. \(line 5\); its log is in (\S+\.log)", msg)
+    m = re.fullmatch(r"pdflatex failed: Undefined control sequence\. \(line 4\); its log is in (\S+\.log)", msg)
     assert m, msg
     log = Path(m.group(1))
     assert "\\undefinedmacro" in log.read_text()
@@ -122,6 +122,31 @@ def test_a_failing_sheet_in_a_batch_is_the_one_named():
         compile_batch("x", 0, [key, "sheet-9.pdf"], [tex, BROKEN])
     assert str(e.value).startswith("sheet-9.pdf: pdflatex failed: Undefined control sequence")
     Path(str(e.value).rsplit(" ", 1)[1]).unlink()
+
+
+def test_a_sheet_that_fails_names_its_variant_and_the_line_of_its_latex(tmp_path, monkeypatch):
+    import tracer.generate.folder as folder
+    real = folder._texts
+
+    def broken_second(run, v):
+        problem, key, sheet, solution = real(run, v)
+        if v.k == 2:
+            sheet = sheet.replace("\\sectionstart{The problem}", "\\undefinedmacro\n\\sectionstart{The problem}", 1)
+        return problem, key, sheet, solution
+
+    monkeypatch.setattr(folder, "_texts", broken_second)
+    r = invoke("generate", TEMPLATES / "or_gate.yaml", "-n", 3, "--seed", 1, "-o", tmp_path / "o", "--format", "pdf")
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1, r.output
+    m = re.fullmatch(r"Error: or_gate\.yaml, seed 1, variant 2, sheet-2\.pdf: pdflatex failed: "
+                     r"Undefined control sequence\. \(line (\d+)\); its log is in (\S+\.log)", lines[0])
+    assert m, lines[0]
+    # the line is the one of the sheet's own LaTeX (what --format latex writes), not of the batch
+    tex = broken_second(Run(load_template(str(TEMPLATES / "or_gate.yaml")), "or_gate.yaml", 3, 1, "pdf"),
+                        generate(load_template(str(TEMPLATES / "or_gate.yaml")), 2, 1)[1])[2]
+    assert tex.splitlines()[int(m.group(1)) - 1] == "\\undefinedmacro"
+    Path(m.group(2)).unlink()
 
 
 def test_files_are_written_as_they_are_done(tmp_path, monkeypatch):

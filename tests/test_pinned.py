@@ -96,11 +96,12 @@ def _mse_mean_samples(a, y):
     return ((a - y) ** 2).sum(dim=1).mean()
 
 
+@pytest.mark.parametrize("decay", ["0.1", "0"])
 @pytest.mark.parametrize("layout", ["columns", "rows"])
 @pytest.mark.parametrize("freeze", [None, "weight", "bias"])
-def test_augmented_bias_with_weight_decay_as_torch(torch, layout, freeze):
-    t = trace(augmented({"weight": ["W"], "bias": ["b"]}.get(freeze), layout=layout))
-    ref = torch_reference(torch, freeze)
+def test_augmented_bias_with_weight_decay_as_torch(torch, layout, freeze, decay):
+    t = trace(augmented({"weight": ["W"], "bias": ["b"]}.get(freeze), decay=decay, layout=layout))
+    ref = torch_reference(torch, freeze, decay=float(decay))
     Wn = fl(t, "W1_next")          # (out+1)×(in+1) in both layouts
     # W̃ = [[1, 0, 0], [b, W]]: its constant row never decays and never moves
     assert Wn[0].tolist() == [1, 0, 0]

@@ -46,6 +46,19 @@ def md(d, **opts):
     return render(run(d), "markdown", **opts)
 
 
+def derivation(text, lhs):
+    """One derivation of an aligned block: the row starting with lhs and the rows after it
+    that continue it (no left side of their own), joined."""
+    lines = text.splitlines()
+    i = next(k for k, l in enumerate(lines) if l.startswith(lhs))
+    out = [lines[i]]
+    for l in lines[i + 1:]:
+        if not l.startswith("&"):
+            break
+        out.append(l)
+    return " ".join(out)
+
+
 def block_of(text, lhs):
     """The aligned block of the display whose first line starts with lhs."""
     i = text.index(lhs)
@@ -103,7 +116,7 @@ def test_loss_is_written_as_its_sum_of_terms_then_its_value():
          for x1, x2 in [(0, 0), (0, 1), (1, 0), (1, 1)]]
     J = sum((ai - yi) ** 2 for ai, yi in zip(a, [0, 1, 1, 1])) / 8
     block = block_of(t, "J &=")
-    assert rf"\frac{{1}}{{8}}\left[\left({a[0]:.4f} - 0\right)^2 + \left({a[1]:.4f} - 1\right)^2" in block
+    assert rf"\frac{{1}}{{8}}\left[\left({a[0]:.4f} - 0\right)^{{2}} + \left({a[1]:.4f} - 1\right)^{{2}}" in block
     assert block.rstrip().endswith(rf"&\approx {J:.4f}")
 
 
@@ -114,7 +127,7 @@ def test_mfnet_common_denominator_is_factored_as_the_report_does():
     assert r"\frac{1}{4}\begin{bmatrix} 0 & 0 & 0 & 0 \\ 1 & -1 & 1 & -1 \end{bmatrix}" in dy
     dw = block_of(t, r"\frac{\partial J}{\partial \tilde{W}^{[3]}} &=")
     assert dw.rstrip().endswith(r"\frac{1}{4}\begin{bmatrix} 0 & 0 & 0 \\ 0 & -2 & -6 \end{bmatrix}")
-    assert r"&= \frac{1}{8}\left[\left(2 - 1\right)^2 + \left(0 - 1\right)^2" in t
+    assert r"&= \frac{1}{8}\left[\left(2 - 1\right)^{2} + \left(0 - 1\right)^{2}" in t
     # the report's updated W^[3] = [1 0 0; 0 3 5]
     assert r"\tilde{W}_{\mathrm{new}}^{[3]} &= \begin{bmatrix} 1 & 0 & 0 \\ 0 & 3 & 5 \end{bmatrix}" in t
 
@@ -140,7 +153,7 @@ def test_chain_rule_per_weight_matches_seed_003():
     # seed 003: ∂L/∂J11 = (−0.567093)(0.24549853)(1·0.1) = −0.01392205
     o1 = sig(-0.27)
     g = o1 * (1 - o1)
-    line = next(l for l in t.splitlines() if l.startswith(r"\frac{\partial J}{\partial W^{[2]}_{11}} &="))
+    line = derivation(t, r"\frac{\partial J}{\partial W^{[2]}_{11}} &=")
     assert rf"\left(-{1 - o1:.6f}\right) \cdot {g:.6f} \cdot 0.1 \approx -{(1 - o1) * g * 0.1:.6f}" in line
     assert "-0.013922" in line
 
@@ -149,7 +162,7 @@ def test_chain_hidden_layer_sums_the_paths_through_the_next_layer():
     t = md(S003, detail="chain")
     o1, o2 = sig(-0.27), sig(0.44)
     d1, d2 = (o1 - 1) * o1 * (1 - o1), o2 * o2 * (1 - o2)
-    line = next(l for l in t.splitlines() if l.startswith(r"\frac{\partial J}{\partial A^{[1]}_{11}} &="))
+    line = derivation(t, r"\frac{\partial J}{\partial A^{[1]}_{11}} &=")
     assert r"\Delta^{[2]}_{11} W^{[2]}_{11} + \Delta^{[2]}_{21} W^{[2]}_{21}" in line
     # seed 003: (−0.013922) + (−0.043481) = −0.0574028
     assert rf"\left({d1:.6f}\right) \cdot 0.1 + {d2:.6f} \cdot \left(-0.3\right) \approx {0.1 * d1 - 0.3 * d2:.6f}" in line
@@ -158,7 +171,7 @@ def test_chain_hidden_layer_sums_the_paths_through_the_next_layer():
 
 def test_chain_sums_over_samples_when_there_are_several():
     t = md(OR, detail="chain")
-    blk = next(l for l in t.splitlines() if l.startswith(r"\frac{\partial J}{\partial W^{[1]}_{11}} &="))
+    blk = derivation(t, r"\frac{\partial J}{\partial W^{[1]}_{11}} &=")
     assert r"\sum_{i} \frac{\partial J}{\partial A^{[1]}_{1i}}" in blk
     assert blk.count(r"\cdot") == 8                   # 4 samples × three factors
     assert blk.rstrip().rstrip("\\").rstrip().endswith(r"\approx -0.00180")  # −0.0018013…; seed 002: −0.0018
@@ -199,8 +212,10 @@ def test_adam_state_in_the_order_a_person_computes_it():
     order = [upd.index(s) for s in (r"m_{W^{[1]}} &=", r"v_{W^{[1]}} &=", r"\hat{m}_{W^{[1]}} &=",
                                     r"\hat{v}_{W^{[1]}} &=", r"W_{\mathrm{new}}^{[1]} &=")]
     assert order == sorted(order)
-    # ε = 10⁻⁸ (PyTorch's default) as a person writes it, not as eight zeros and a one
-    assert r"\sqrt{\hat{v}_{W^{[1]}}} + 10^{-8}}" in upd and "0.00000001" not in upd
+    # ε in the formula, its value 10⁻⁸ (PyTorch's default) on the line below as a person
+    # writes it, not as eight zeros and a one
+    assert r"\sqrt{\hat{v}_{W^{[1]}}} + \varepsilon}" in upd
+    assert r"\end{bmatrix}} + 10^{-8}\right)" in upd and "0.00000001" not in upd
 
 
 def test_small_constants_are_written_with_a_power_of_ten():
@@ -262,9 +277,7 @@ def test_blank_sheet_shows_givens_and_no_computed_number():
     for computed in ("0.5744", "0.7311", "1.1033", "0.0903", "0.7509", "0.6", r"0.3 & 0.7", "0.0351"):
         body = t[t.index("## Step 0"):]
         assert computed not in body, computed
-    from tracer.render.printer import BLANK_CELL
-    assert r"\boxed{" in BLANK_CELL
-    assert body.count(BLANK_CELL) >= 8 + 8 + 4 + 4   # Z1, A1, Z2, A2 at least
+    assert body.count(r"\vphantom{\Bigg|}\boxed{\vphantom{\Big|}\hspace{") >= 8 + 8 + 4 + 4   # Z1, A1, Z2, A2 at least
     assert r"Z^{[1]} &= W^{[1]} \, A^{[0]} + b^{[1]}" in body
 
 
@@ -293,8 +306,7 @@ def test_blank_sheet_of_several_steps_leaves_later_parameters_empty():
     step1 = t[t.index("## Step 1"):]
     # after step 0 seed 004 has w1 = [0.86 0.86], b3 = −0.535: a student's answers, not shown
     assert "0.86" not in step1 and "0.535" not in step1
-    from tracer.render.printer import BLANK_CELL
-    assert r"W^{[1]} &= \begin{bmatrix} " + BLANK_CELL in step1
+    assert r"W^{[1]} &= \begin{bmatrix} \vphantom{\Bigg|}\boxed{\vphantom{\Big|}\hspace{" in step1
 
 
 def test_activations_are_stated_with_their_derivatives_and_leaky_slope():
@@ -391,5 +403,7 @@ def test_brackets_in_user_text_cannot_open_math_in_jupyter():
 def test_adam_bias_corrections_are_written_as_one_minus_beta_to_the_t():
     sheet = md({**OR, "optimizer": {"adam": {"lr": "0.1"}}, "steps": 2})
     step0, step1 = sheet[sheet.index("## Step 0"):sheet.index("## Step 1")], sheet[sheet.index("## Step 1"):]
-    assert r"\hat{m}_{W^{[1]}} &= \frac{m_{W^{[1]}}}{1 - 0.9^{1}}" in step0
-    assert r"\hat{v}_{W^{[1]}} &= \frac{v_{W^{[1]}}}{1 - 0.999^{2}}" in step1
+    # the formula in symbols (β₁, the step count t), the values on the line below
+    assert r"\hat{m}_{W^{[1]}} &= \frac{m_{W^{[1]}}}{1 - \beta_1^{t}}" in step0
+    assert r"\hat{v}_{W^{[1]}} &= \frac{v_{W^{[1]}}}{1 - \beta_2^{t}}" in step1
+    assert r"\oslash \left(1 - 0.9^{1}\right)" in step0 and r"\oslash \left(1 - 0.999^{2}\right)" in step1

@@ -20,11 +20,15 @@ if _sys.argv and _os.path.basename(_sys.argv[0]) == "trace-net":
 from .engine import trace  # noqa: E402
 from .problem import Problem, load_problem, parse_problem  # noqa: E402
 from .schema import ProblemError  # noqa: E402
-from .torch_io import from_torch, to_yaml  # noqa: E402  (imports no torch: the caller's objects bring it)
 from .trace import Trace  # noqa: E402
 
 
 def __getattr__(name: str):
+    # from_torch and to_yaml load on first use (they need PyYAML, which the core does not:
+    # an exported PrairieLearn question runs the core where PyYAML is not installed)
+    if name in ("from_torch", "to_yaml"):
+        from . import torch_io
+        return getattr(torch_io, name)
     # tracer.check: the checker's package, callable as tracer.grading.check (imported on first use)
     if name == "check":
         import importlib

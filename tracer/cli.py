@@ -239,6 +239,7 @@ SUBCOMMANDS = {
     "check": "tracer.commands.check:check",
     # "name": "tracer.commands.module:attribute",
     "generate": "tracer.commands.generate:generate",
+    "export": "tracer.commands.export:export",
     "schema": "tracer.commands.schema:schema",
     "from-torch": "tracer.commands.from_torch:from_torch_cmd",
     "examples": "tracer.commands.examples:examples",

@@ -82,7 +82,7 @@ def _answers(answers):
     from .problem import load_yaml, read_source
     if isinstance(answers, (str, os.PathLike)):
         text, source = read_source(answers)
-        return parse_answers(load_yaml(text, source, keep_bad_numbers=True), source)
+        return parse_answers(load_yaml(text, source, keep_bad_numbers=True), source, in_file_named=True)
     if isinstance(answers, Mapping):
         return parse_answers(_as_file_values(answers), "answers")
     raise TypeError(f"answers: an answers file's path or a mapping, not {type(answers).__name__}")
@@ -95,7 +95,7 @@ def _as_file_values(value: Any) -> Any:
     from decimal import Decimal
     from fractions import Fraction
 
-    from .schema import Num, ProblemError
+    from .schema import Num
     if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
         value = value.tolist()
     if isinstance(value, Mapping):
@@ -103,8 +103,8 @@ def _as_file_values(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_as_file_values(v) for v in value]
     if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ProblemError("answers", f"{value} is not a number trace-net accepts (no infinities or NaN)")
+        if not math.isfinite(value):    # refused by the answers' reader, by quantity, with the rest
+            return repr(value)
         return Num(Fraction(Decimal(repr(value))), repr(value))
     return value
 

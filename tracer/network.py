@@ -109,8 +109,11 @@ class Network:
         L = self.L
         last = self.layers[-1].activation
         fused = None
-        if self.fuse and ((last == "softmax" and self.loss == "cross_entropy")
-                          or (last == "sigmoid" and self.loss == "bce")):
+        # sigmoid + BCE: ∂J/∂Z = c(Ŷ − Y) for any targets; softmax + cross-entropy: when every
+        # sample's targets sum to 1 (self.fuse).  Fused, no ŷ(1 − ŷ) is divided by: right at
+        # saturation (z = 40, y = 0 gives ∂J/∂z = 1, as torch's BCEWithLogitsLoss)
+        if (last == "sigmoid" and self.loss == "bce") or (
+                self.fuse and last == "softmax" and self.loss == "cross_entropy"):
             fused = FusedDelta(grad)
         if fused is None or rec.keep:   # fused, ∂J/∂Â is only read by the worksheet
             rec.compute(f"dA{L}", grad, "backward", L)
@@ -159,5 +162,5 @@ def build_network(problem, F) -> Network:
             if spec.b is None:
                 freeze.add("b")   # no bias: the folded column stays 0
         layers.append(Linear(i, W, b, spec.activation, spec.act_opts, freeze, feat, aug))
-    fuse = all(sum(row) == 1 for row in problem.y)
+    fuse = all(sum(row) == 1 for row in problem.y)     # softmax + cross-entropy only
     return Network(layers, problem.loss, problem.loss_opts, problem.layout, problem.bias, fuse)

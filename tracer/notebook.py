@@ -45,9 +45,8 @@ def summary(trace) -> str:
 # -- the compact HTML view ------------------------------------------------------------------------
 def _matrix_html(pr, value) -> str:
     """'= ' or '≈ ', then the matrix as a small bracketed table."""
-    pr.mark()
-    factor, rows = pr.cells(value)
-    rel = "≈ " if pr.rounded() else "= "
+    factor, rows, rounded = pr.cells(value)
+    rel = "≈ " if rounded else "= "
     cells = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
     table = f'<table style="display:inline-table;border-left:1px solid;border-right:1px solid">{cells}</table>'
     return rel + (html.escape(factor) + " " if factor else "") + table
@@ -121,7 +120,7 @@ class Part:
         for st in self._doc()["steps"]:
             for sec in st["sections"]:
                 for b in sec.blocks:
-                    out.append(r"$$\begin{aligned}" + r" \\ ".join(b.lines) + r"\end{aligned}$$")
+                    out.append(r"$$\begin{aligned}" + r" \\ ".join(b.texts) + r"\end{aligned}$$")
         return "\n".join(out)
 
     def __str__(self) -> str:

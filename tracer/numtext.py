@@ -117,6 +117,17 @@ def latex_exact(q) -> str:
     return latex_fraction(q)
 
 
+def latex_param(q) -> str:
+    """A hyperparameter as the file gives it: a decimal when it is one (η = 0.05, never
+    \frac{1}{20}), a power of ten when small (ε = 10^{-8}), else a fraction (\frac{1}{3})."""
+    q = Fraction(q)
+    if not finite_decimal(q.denominator):
+        return latex_fraction(q)
+    if q and abs(q) < Fraction(1, 10 ** 4):
+        return scientific(q)
+    return decimal_text(q)
+
+
 def as_decimal(x) -> Decimal:
     """The decimal value a rounding rule reads: a float's shortest decimal (0.68765 for the
     float nearest it, as --round reads it), an exact value's own digits."""

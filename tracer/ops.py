@@ -14,6 +14,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from .losses import LOSSES
+
 
 class Ctx:
     """What evaluation needs: the values by name, the field, and (optionally) a place to keep
@@ -65,11 +67,21 @@ class Ref(Node):
         return self.name
 
 
-class Const(Node):
-    """A scalar known exactly (a learning rate, 1/m, 2)."""
+# the hyperparameters a formula may name (see Const): the optimizer's, and what it builds of them
+PARAMS = ("lr", "momentum", "weight_decay", "beta1", "beta2", "1-beta1", "1-beta2", "eps",
+          "lr*weight_decay", "1-lr*weight_decay")
 
-    def __init__(self, q):
+
+class Const(Node):
+    """A scalar known exactly (a learning rate, 1/m, 2).  A hyperparameter names itself:
+    `param` is one of PARAMS ("lr", "1-beta1", ...), whose symbol (η, 1 − β₁) the general
+    formula writes in place of the value (the renderers' one table: render/notation.PARAMS)."""
+
+    def __init__(self, q, param=None):
         self.q = Fraction(q)
+        if param is not None and param not in PARAMS:
+            raise ValueError(param)
+        self.param = param
 
     def eval(self, ctx):
         return ctx.keep(self, ctx.F.const(self.q))
@@ -162,10 +174,11 @@ class Square(Node):
 
 
 class Power(Node):
-    """a^k for a whole k ≥ 1 (Adam's β^t), by repeated multiplication: exact where a is."""
+    """a^k for a whole k ≥ 1 (Adam's β^t), by repeated multiplication: exact where a is.
+    `exponent`: the name the general formula writes for k (Adam's step count t)."""
 
-    def __init__(self, a, k: int):
-        self.args, self.k = (a,), k
+    def __init__(self, a, k: int, exponent=None):
+        self.args, self.k, self.exponent = (a,), k, exponent
 
     def compute(self, ctx, a):
         out = a
@@ -311,16 +324,11 @@ class Loss(Node):
         F, feat = ctx.F, self.feat
         m, n = self.counts(y)
         yh, yy, zz = (_strip(v, feat, self.aug) for v in (yhat, y, z))
+        c = F.const(LOSSES[self.kind].coefficient(self.opts, m, n))
         if self.kind == "mse":
             d = yh - yy
             total = (d * d).sum()
-            scale = Fraction(self.opts["scale"])
-            if self.opts["samples"] == "mean":
-                scale /= m
-            if self.opts["outputs"] == "mean":
-                scale /= n
-            return total * F.const(scale)
-        if self.kind == "cross_entropy":
+        elif self.kind == "cross_entropy":
             logp = F.log_softmax(zz, feat) if self.out_act == "softmax" else F.log(yh)
             total = -(yy * logp).sum()
         elif self.kind == "bce":
@@ -329,13 +337,9 @@ class Loss(Node):
             else:
                 lp, lq = F.log(yh), F.log(F.const(1) - yh)
             total = -(yy * lp + (F.const(1) - yy) * lq).sum()
-            if self.opts["outputs"] == "mean":
-                total = total * F.const(Fraction(1, n))
         else:
             raise ValueError(self.kind)
-        if self.opts["samples"] == "mean":
-            total = total * F.const(Fraction(1, m))
-        return total
+        return total * c
 
 
 class LossGrad(Node):
@@ -345,18 +349,9 @@ class LossGrad(Node):
         self.loss, self.args = loss, loss.args[:2]
 
     def factor(self, y):
-        """The constant in front: 2·scale for mse, 1 for the others; divided by m when averaged
-        over samples and by n when averaged over outputs."""
-        m, n = self.loss.counts(y)
-        o = self.loss.opts
-        c = Fraction(1)
-        if self.loss.kind == "mse":
-            c = 2 * Fraction(o["scale"])
-        if o.get("outputs") == "mean":       # mse and bce
-            c /= n
-        if o["samples"] == "mean":
-            c /= m
-        return c
+        """The constant in front (losses.LossKind.grad_coefficient): 2·scale for mse, 1 for
+        the others; divided by m when averaged over samples and by n over outputs."""
+        return LOSSES[self.loss.kind].grad_coefficient(self.loss.opts, *self.loss.counts(y))
 
     def compute(self, ctx, yhat, y):
         F, feat, aug = ctx.F, self.loss.feat, self.loss.aug

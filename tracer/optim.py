@@ -41,7 +41,7 @@ class Optimizer:
         g = Ref(f"d{name}")
         lam = self.opts.get("weight_decay", 0)
         if decay and lam:
-            g = Add(g, Mul(Const(lam), Ref(name)))
+            g = Add(g, Mul(Const(lam, "weight_decay"), Ref(name)))
         if mask is not None:
             g = Mul(Ref(mask), g)
         if isinstance(g, Ref):
@@ -70,9 +70,9 @@ class SGD(Optimizer):
                 v = self._keep(rec, "v", name, g, l)             # torch: the buffer starts as g
             else:
                 prev = self._prev(rec, "v", name, l, None)
-                v = self._keep(rec, "v", name, Add(Mul(Const(mu), prev), g), l)
-            g = Add(g, Mul(Const(mu), v)) if self.opts["nesterov"] else v
-        return rec.compute(f"{name}_next", Sub(Ref(name), Mul(Const(lr), g)), "update", l)
+                v = self._keep(rec, "v", name, Add(Mul(Const(mu, "momentum"), prev), g), l)
+            g = Add(g, Mul(Const(mu, "momentum"), v)) if self.opts["nesterov"] else v
+        return rec.compute(f"{name}_next", Sub(Ref(name), Mul(Const(lr, "lr"), g)), "update", l)
 
 
 class Adam(Optimizer):
@@ -83,22 +83,22 @@ class Adam(Optimizer):
         b1, b2 = (Fraction(b) for b in self.opts["betas"])
         theta = Ref(name)
         if self.decoupled and self.opts["weight_decay"]:
-            decay = Const(1 - Fraction(lr) * Fraction(self.opts["weight_decay"]))
-            node = Mul(decay, theta) if mask is None else \
-                Sub(theta, Mul(Const(Fraction(lr) * Fraction(self.opts["weight_decay"])), Mul(Ref(mask), theta)))
+            eta_lambda = Fraction(lr) * Fraction(self.opts["weight_decay"])
+            node = Mul(Const(1 - eta_lambda, "1-lr*weight_decay"), theta) if mask is None else \
+                Sub(theta, Mul(Const(eta_lambda, "lr*weight_decay"), Mul(Ref(mask), theta)))
             rec.compute(f"{name}_decayed", node, "update", l)
             theta = Ref(f"{name}_decayed")
         g = self.grad(rec, name, l, mask, decay=not self.decoupled)
         like = rec.env[name]
         m_prev = self._prev(rec, "m", name, l, like)
         v_prev = self._prev(rec, "v", name, l, like)
-        m = self._keep(rec, "m", name, Add(Mul(Const(b1), m_prev), Mul(Const(1 - b1), g)), l)
-        v = self._keep(rec, "v", name, Add(Mul(Const(b2), v_prev), Mul(Const(1 - b2), Square(g))), l)
+        m = self._keep(rec, "m", name, Add(Mul(Const(b1, "beta1"), m_prev), Mul(Const(1 - b1, "1-beta1"), g)), l)
+        v = self._keep(rec, "v", name, Add(Mul(Const(b2, "beta2"), v_prev), Mul(Const(1 - b2, "1-beta2"), Square(g))), l)
         # the bias corrections written as a person computes them, 1 − β^t
-        rec.compute(f"m{name}_hat", Div(m, Sub(Const(1), Power(Const(b1), t))), "state", l)
-        rec.compute(f"v{name}_hat", Div(v, Sub(Const(1), Power(Const(b2), t))), "state", l)
-        step = Div(Ref(f"m{name}_hat"), Add(Sqrt(Ref(f"v{name}_hat")), Const(eps)))
-        rec.compute(f"u{name}", Mul(Const(lr), step), "update", l)
+        rec.compute(f"m{name}_hat", Div(m, Sub(Const(1), Power(Const(b1, "beta1"), t, "t"))), "state", l)
+        rec.compute(f"v{name}_hat", Div(v, Sub(Const(1), Power(Const(b2, "beta2"), t, "t"))), "state", l)
+        step = Div(Ref(f"m{name}_hat"), Add(Sqrt(Ref(f"v{name}_hat")), Const(eps, "eps")))
+        rec.compute(f"u{name}", Mul(Const(lr, "lr"), step), "update", l)
         return rec.compute(f"{name}_next", Sub(theta, Ref(f"u{name}")), "update", l)
 
 

@@ -12,7 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .schema import PROBLEM, Num, ProblemError
-from .yaml_load import load_yaml  # noqa: F401 - the one YAML loader, used from here too
+
+
+def load_yaml(*args, **kwargs):
+    """The one YAML loader (yaml_load.py), imported when first used: tracing a problem given
+    as a mapping needs no PyYAML (an exported PrairieLearn question runs without it)."""
+    from .yaml_load import load_yaml as load
+    return load(*args, **kwargs)
 
 if TYPE_CHECKING:
     from .graph.problem import GraphProblem

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .losses import torch_options
 from .problem import Problem, parse_problem
 from .schema import Num, ProblemError
 
@@ -88,18 +89,17 @@ def _loss(loss, net):
         raise TorchError("loss", f"{kind}(reduction='{red}'): a trace needs one number, use 'mean' or 'sum'")
     tail = net[-1]
     last_name = tail if isinstance(tail, str) else (None if "linear" in tail else next(iter(tail)))
+    n_out = len(next(v for v in reversed(net) if isinstance(v, dict) and "linear" in v)["linear"]["W"])
     if isinstance(loss, nn.MSELoss):
-        return {"mse": {"samples": red, "outputs": red}}, None
+        return {"mse": torch_options("mse", red, n_out)}, None
     if isinstance(loss, nn.CrossEntropyLoss):
         if loss.weight is not None or loss.label_smoothing:
             raise TorchError("loss", "CrossEntropyLoss with weight or label_smoothing is not supported")
         if last_name is not None:
             raise TorchError("loss", f"CrossEntropyLoss takes logits, but the model ends with "
                              f"{last_name}; end it with a Linear layer")
-        return {"cross_entropy": {"samples": red}}, "softmax"
-    # torch's 'mean' averages over samples and outputs alike: bce's outputs: mean
-    n_out = len(next(v for v in reversed(net) if isinstance(v, dict) and "linear" in v)["linear"]["W"])
-    bce = {"samples": red, **({"outputs": "mean"} if red == "mean" and n_out > 1 else {})}
+        return {"cross_entropy": torch_options("cross_entropy", red, n_out)}, "softmax"
+    bce = torch_options("bce", red, n_out)
     if isinstance(loss, nn.BCEWithLogitsLoss):
         if loss.weight is not None or loss.pos_weight is not None:
             raise TorchError("loss", "BCEWithLogitsLoss with weight or pos_weight is not supported")

@@ -19,6 +19,7 @@ from typing import Any, Union
 
 import numpy as np
 
+from .losses import TORCH_DEFAULTS
 from .network import build_network
 from .numbers import FloatField
 from .optim import make_optimizer
@@ -27,8 +28,6 @@ from .schema import ACTIVATION, LOSSES, OPTIMIZERS, ProblemError
 
 ArrayLike = Any     # what np.asarray takes (numpy.typing.ArrayLike, without importing it)
 
-# torch.nn.MSELoss averages over every entry; the problem file's default sums over outputs
-TORCH_LOSS_OPTS = {"mse": {"samples": "mean", "outputs": "mean"}}
 
 
 class Model:
@@ -264,7 +263,7 @@ def MLP(sizes: Sequence[int], activations: Sequence[Union[str, Mapping[str, Any]
         name, opts = (None, {}) if act in (None, "identity") else ACTIVATION.check(act, f"activations[{k}]")
         layers.append(SimpleNamespace(W=W, b=None if b is None else np.array(b, dtype=np.float64),
                                       freeze=frozenset(), activation=name, act_opts=opts))
-    loss_name, lopts = LOSSES.check({loss: {**TORCH_LOSS_OPTS.get(loss, {}), **(loss_opts or {})}}, "loss")
+    loss_name, lopts = LOSSES.check({loss: {**TORCH_DEFAULTS.get(loss, {}), **(loss_opts or {})}}, "loss")
     opt_name, oopts = OPTIMIZERS.check(optimizer or {"sgd": {"lr": 0.01}}, "optimizer")
     spec = SimpleNamespace(layout=layout, bias=bias, layers=layers, loss=loss_name, loss_opts=lopts,
                            y=[])   # y: build_network fuses softmax + cross-entropy when rows sum to 1

@@ -73,6 +73,12 @@ def _where(node_or_mark) -> str:
     return f"line {mark.line + 1}, column {mark.column + 1}"
 
 
+class BadNumber(str):
+    """A number trace-net refuses (`.nan`, `1e999`), kept as its text with its place in the
+    file (`where`: "line 3, column 8"), for a caller that names it by quantity too."""
+    where = ""
+
+
 class _Constructor(SafeConstructor):
     source = "input"
     keep_bad_numbers = False
@@ -102,7 +108,9 @@ class _Constructor(SafeConstructor):
             return Num(number_value(text), text)
         except ValueError as e:
             if self.keep_bad_numbers:   # the caller refuses it by its place (answers: J, Z1[0][1])
-                return text
+                bad = BadNumber(text)
+                bad.where = _where(node)
+                return bad
             self.refuse(node, f"{quoted(text)} {e}")
 
     def construct_int(self, node):

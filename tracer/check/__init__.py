@@ -17,6 +17,7 @@ comparisons.
 """
 from __future__ import annotations
 
+from ..schema import ProblemError
 from .answers import parse_answers  # noqa: F401
 from .grade import Grading, grade  # noqa: F401
 from .report import render  # noqa: F401
@@ -25,11 +26,20 @@ from .rule import Rule  # noqa: F401
 
 def check_files(problem_path, answers_path, rtol=None, atol=None, sigfigs=None) -> "Grading":
     """Trace the problem (as many steps as the answers need) and grade the answers."""
-    from ..problem import load_yaml, read_source
+    from ..problem import load_yaml, parse_problem, read_source
+    from .answers import in_file
     text, source = read_source(answers_path)
-    answers = load_yaml(text, source, keep_bad_numbers=True)
+    raw = load_yaml(text, source, keep_bad_numbers=True)
     ptext, psource = read_source(problem_path)
-    return check_data(load_yaml(ptext, psource), answers, source, rtol=rtol, atol=atol, sigfigs=sigfigs)
+    problem = load_yaml(ptext, psource)
+
+    def load(over):
+        try:
+            return parse_problem(problem, over)
+        except ProblemError as e:        # two files: each message names its own
+            raise in_file(psource, e) from None
+    return check_parsed(load, parse_answers(raw, source, in_file_named=True),
+                        rtol=rtol, atol=atol, sigfigs=sigfigs)
 
 
 def check_data(problem, answers, source="answers", rtol=None, atol=None, sigfigs=None) -> "Grading":
@@ -50,7 +60,10 @@ def check_parsed(load, answers, rtol=None, atol=None, sigfigs=None) -> "Grading"
         over["numbers"] = "exact"
     t = trace(load(over) if over != {"steps": first.steps} else first)
     answers.bind(t)
-    rule = Rule.make(first.decimals, answers.tolerance, rtol=rtol, atol=atol, sigfigs=sigfigs)
+    try:
+        rule = Rule.make(first.decimals, answers.tolerance, rtol=rtol, atol=atol, sigfigs=sigfigs)
+    except ProblemError as e:           # a tolerance from the answers file names the file
+        raise e if e.place.startswith("--") else answers.named(e) from None
     if getattr(first, "kind", None) == "graph":       # the same verdicts, a graph's slips named
         from ..graph.check import grade_graph
         return grade_graph(t, answers, rule)

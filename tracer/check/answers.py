@@ -36,6 +36,7 @@ class Answers:
     n_steps: int = 1
     items: dict = field(default_factory=dict)   # (step, name) -> Answer, after bind()
     problems: dict = field(default_factory=dict)  # (step, name) or a place -> [ProblemError] so far
+    file: str | None = None        # the file they were read from: every message names it
 
     def bind(self, trace):
         """Match every answer to a quantity of the trace: names known, shapes right.  Every
@@ -59,9 +60,13 @@ class Answers:
                 except ProblemError as e:
                     problems.append(e)
         if len(problems) == 1:
-            raise problems[0]
+            raise self.named(problems[0])
         if problems:
-            raise ProblemError("answers", _all([str(p) for p in problems]))
+            raise ProblemError(self.file or "answers", _all([str(p) for p in problems]))
+
+    def named(self, e: ProblemError) -> ProblemError:
+        """`e` with the answers file's name in front of its place, when they came from one."""
+        return in_file(self.file, e) if self.file else e
 
     def place(self, s, name):
         return f"steps[{s}].{name}" if self.n_steps > 1 or s else str(name)
@@ -77,9 +82,24 @@ def _all(problems, details=12, names=100):
     return f"{shown}; and {len(rest)} more at {listed}"
 
 
-def parse_answers(raw, source="answers") -> Answers:
+def in_file(file: str, e: ProblemError) -> ProblemError:
+    """'answers.yaml: Z1[0][1] (line 1, column 9): …' from 'Z1[0][1] (line 1, column 9): …'."""
+    return ProblemError(f"{file}: {e.place}" if e.place and e.place != file else file, e.message)
+
+
+def parse_answers(raw, source="answers", in_file_named=False) -> Answers:
     """The answers file's content (a mapping) as Answers; a file that is no mapping of answers
-    at all is refused here, every other problem is kept for bind() to report with the rest."""
+    at all is refused here, every other problem is kept for bind() to report with the rest.
+    in_file_named: `source` is the file's name, and every message names it."""
+    try:
+        answers = _parse(raw, source)
+    except ProblemError as e:
+        raise in_file(source, e) if in_file_named else e from None
+    answers.file = source if in_file_named else None
+    return answers
+
+
+def _parse(raw, source) -> Answers:
     if raw is None:
         raise ProblemError(source, "the answers file is empty")
     if not isinstance(raw, dict):
@@ -142,7 +162,8 @@ def _numbers(v, place, bad):
     try:
         return parse_number(v, place)      # within float range, or refused
     except ProblemError as e:
-        bad.append(e)
+        where = getattr(v, "where", "")    # a number the YAML loader kept: its line and column
+        bad.append(ProblemError(f"{place} ({where})", e.message) if where else e)
         return None
 
 

@@ -74,6 +74,8 @@ class Diagnoser:
 
     def _explain(self, key, q, G, nums):
         refs = self._references(key, q)
+        if key[0] == 0 and q.expr is None and q.kind in ("data", "param"):
+            return self._miscopied(key[1], G, refs[0][1], nums)
         prior = self.student.prior(key[0], q)
         if q.kind == "param" and prior in self.student.given:
             return (f"not the {prior[1]} you wrote in step {prior[0]}: miscopied when carried over "
@@ -85,15 +87,15 @@ class Diagnoser:
                 if ru is None:
                     continue
                 suffix = extra if rule is not None else f"; rounded too early (matches at {ru.coarse})"
+                base = None if before is None else fracs(self.trace, env[before])
+                if rule is None and ru.matches(G, R, base):   # before any slip that also matches coarsely
+                    return f"rounded too early: matches at {ru.coarse}, not at the precision asked" + label
                 if before is not None:
                     # θ_new: the slips are in the update θ_new − θ, whose size is η·g, not θ's
-                    found = self._update(before, G, R, fracs(self.trace, env[before]), ru,
-                                         len(self.trace.steps[key[0]].batch))
+                    found = self._update(before, G, R, base, ru, len(self.trace.steps[key[0]].batch))
                     if found:
                         return found + suffix + label
                     continue
-                if rule is None and ru.matches(G, R):   # before any slip that also matches coarsely
-                    return f"rounded too early: matches at {ru.coarse}, not at the precision asked" + label
                 found = self._structural(key, q, G, R, env, ru)
                 if found:
                     return found + suffix + label
@@ -108,6 +110,20 @@ class Diagnoser:
                     "logarithm of a negative number, or a division by 0, on the way)")
         return None
 
+    def _miscopied(self, name, G, T, nums):
+        """A value the problem gives (data, a first parameter), written otherwise: the entries
+        that differ, and how when a digit slip explains them; or the problem's value rounded."""
+        ru = self.rule.coarser(nums, T)
+        if ru is not None and ru.matches(G, T):
+            return f"the problem's {name} rounded too early: matches at {ru.coarse}, not at the precision asked"
+        where = self._off(G, T)
+        slips = [_digit_slip(nums[i], T[i]) for i in where]
+        how = f" ({' and '.join(sorted(set(slips)))})" if where and all(slips) else ""
+        if G.size == 1 or not where or 2 * len(where) > G.size:
+            return f"not the problem's {name}: miscopied from the problem{how}"
+        return (f"not the problem's {name}: {_plural('entry', [_pos(i) for i in where])} "
+                f"miscopied from the problem{how}")
+
     def _update(self, name, G, R, B, ru, m):
         """What went wrong in an update θ_new = θ − (step), judged on the change G − θ."""
         D, Rd = G - B, R - B
@@ -116,7 +132,7 @@ class Diagnoser:
         if ru.matches(D, -Rd):
             return "the update went the wrong way (θ + step instead of θ − step)"
         for c, words in self._factors(m):
-            if ru.matches(D, Rd * c):
+            if ru.matches(D, Rd * c) and not ru.is_zero(Rd * c):
                 return f"the update θ_new − θ is off by a constant factor {words}"
         return None
 
@@ -155,7 +171,8 @@ class Diagnoser:
             return "sign flipped (the whole matrix)" if R.ndim == 2 else "sign flipped"
         m = len(self.trace.steps[key[0]].batch)
         for c, words in self._factors(m):
-            if ru.matches(G, R * c):
+            # a candidate within the tolerance of 0 explains nothing (0.000 is not "R/4")
+            if ru.matches(G, R * c) and not ru.is_zero(R * c):
                 return f"off by a constant factor {words}"
         found = self._sign_parts(G, R, ru)
         if found:

@@ -43,7 +43,7 @@ def _cell(pr, num) -> str:
         mant, _, exp = text.lower().partition("e")
         mant = mant.lstrip("+")
         return mant if not exp else r"%s \cdot 10^{%d}" % (mant, int(exp))
-    return pr.fraction(Fraction(num))
+    return pr.fraction(Fraction(num)).text
 
 
 def given_tex(pr, nums) -> str:
@@ -58,7 +58,7 @@ def value_tex(pr, value) -> str:
     a = np.asarray(value, dtype=object)
     shown = [pr.number(v) for v in a.ravel()]
     if a.ndim == 0 or not any(t.rounded for t in shown):
-        return pr.matrix(value)
+        return pr.matrix(value).text
     return _cells_tex(pr, a, lambda v: _padded(pr, v))
 
 
@@ -66,8 +66,8 @@ def _padded(pr, v) -> str:
     """One entry of a matrix that has rounded ones: an exact decimal padded, a fraction
     rounded (no ⅓ beside 0.1650, as the Printer does), integers and rounded ones as they are."""
     t = pr.number(v)
-    if t.rounded or ("." not in t and "\\frac" not in t):
-        return t
+    if t.rounded or ("." not in t.text and "\\frac" not in t.text):
+        return t.text
     q, f, _ = pr.trace.entry(v)
     return rounded(q if q is not None else f, pr.decimals)
 
@@ -80,8 +80,8 @@ def _cells_tex(pr, value, cell) -> str:
         a = a[:, None] if pr.feat == 0 else a[None, :]
     cells = np.empty(a.shape, dtype=object)
     for idx in np.ndindex(a.shape):
-        cells[idx] = cell(a[idx])
-    return pr._bmatrix(cells, raw=True)
+        cells[idx] = str(cell(a[idx]))
+    return pr.grid(cells).text
 
 
 def _floats(trace, value):

@@ -105,12 +105,13 @@ class Rule:
         than asked), for the diagnosis 'rounded too early'; None when they wrote enough, or
         (in significant figures) just one."""
         flat = [n for n in np.asarray(nums, dtype=object).ravel()]
-        if all(n == 0 for n in flat):
-            return None
+        zeros = all(n == 0 for n in flat)      # 0.000 for 0.00017 is rounded; a bare 0 is not
         biggest = max((abs(r) for r in np.asarray(R, dtype=object).ravel()), default=0)
         if biggest == 0:
             return None
         if self.sigfigs is not None:
+            if zeros:
+                return None
             sf = [s for s in (text_sigfigs(n) for n in flat if n != 0) if s is not None]
             k = min(sf) if sf else None
             if k is None or k >= self.sigfigs or k < 2:
@@ -120,7 +121,7 @@ class Rule:
         k = max(ds) if ds else None
         # small values too (0.001 for 0.00073 is rounded too early, exactly where it bites);
         # only whole numbers for values below 10 are no decimal rounding (a 0/1 mask)
-        if k is None or Fraction(1, 2 * 10 ** k) <= self.atol or (k == 0 and biggest < 10):
+        if k is None or Fraction(1, 2 * 10 ** k) <= self.atol or (k == 0 and (biggest < 10 or zeros)):
             return None
         # matching at k decimals: within half a unit of the k-th decimal, as rounding leaves it
         return Rule(self.rtol, Fraction(1, 2 * 10 ** k), None, self.decimals,

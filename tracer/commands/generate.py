@@ -37,7 +37,9 @@ Examples:
               help="How much of each computation the solutions write out.")
 @click.option("--max-entries", type=click.IntRange(0), default=None,
               help="Elide matrices with more entries than this (0: never; default: the worksheet's).")
-def generate(template_path, count, seed, out_dir, fmt, combined, detail, max_entries):
+@click.option("--qr", is_flag=True, help="A QR code on each problem sheet: template, seed and variant, "
+              "to regenerate the answer key from a scan.")
+def generate(template_path, count, seed, out_dir, fmt, combined, detail, max_entries, qr):
     """Draw COUNT nice variants of TEMPLATE.yaml and write, for each variant K, into DIR:
     problem-K.yaml, sheet-K (the blank worksheet), solution-K (the worked one) and answers-K.yaml
     (the answer key, for trace-net check).  The template is a problem file in which values may be
@@ -56,7 +58,9 @@ def generate(template_path, count, seed, out_dir, fmt, combined, detail, max_ent
                disable=None if count > 1 else True)
     try:
         template = load_template(template_path)
-        run = Run(template, name, count, seed, fmt, combined, detail, max_entries)
+        for w in template.warnings:
+            click.echo(f"Warning: {w}", err=True)
+        run = Run(template, name, count, seed, fmt, combined, detail, max_entries, qr)
         files, draws = write_run(run, out_dir, write_output, progress=lambda: bar.update(1))
     except (TemplateError, ProblemError) as e:
         raise fail(e) from None

@@ -12,7 +12,9 @@ from .variants import Variant, generate, rng_for
 def load_template(path: str) -> Template:
     from ..problem import load_yaml, read_source
     text, source = read_source(path)
-    return Template(load_yaml(text, source), source)
+    template = Template(load_yaml(text, source), source)
+    template.text = text          # for the QR code's digest of the template
+    return template
 
 
 __all__ = ["Template", "TemplateError", "Variant", "generate", "load_template", "rng_for"]

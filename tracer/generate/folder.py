@@ -10,11 +10,13 @@ so a template that cannot be drawn from leaves no folder behind.
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from .output import answers_yaml, combine, problem_yaml
+from .stamp import stamp_for
 from .variants import iter_variants
 
 SUFFIX = {"markdown": "md", "latex": "tex", "pdf": "pdf"}
@@ -37,6 +39,7 @@ class Run:
     combined: bool = False
     detail: str = "matrix"
     max_entries: int | None = None
+    qr: bool = False       # a QR code on each problem sheet (stamp.py)
 
     def planned(self) -> list[str]:
         ext = SUFFIX[self.fmt]
@@ -97,8 +100,16 @@ def _texts(run: Run, v):
     head = f"trace-net generate {run.name} --seed {run.seed}: variant {v.k}"
     fmt = "latex" if run.fmt == "pdf" else run.fmt
     opts = dict(detail=run.detail, max_entries=run.max_entries)
+    text = getattr(run.template, "text", "")
+    # the problem sheet is printed and handed out: stamped; the solution stays exactly what
+    # `trace-net problem-K.yaml` writes
+    sheet = stamp_for(run.name, text, run.seed, v.k, qr=run.qr)
     return (problem_yaml(v.raw, head), answers_yaml(v.trace, head + ", answer key (trace-net check)"),
-            v.trace.render(fmt, blank=True, **opts), v.trace.render(fmt, **opts))
+            v.trace.render(fmt, blank=True, stamp=sheet, **opts), v.trace.render(fmt, **opts))
+
+
+def _variant(key: str) -> int:
+    return int(re.search(r"-(\d+)\.pdf$", key).group(1))
 
 
 def write_run(run: Run, out_dir: str, write, progress: Callable[[], None] = lambda: None) -> tuple[int, int]:
@@ -129,7 +140,10 @@ def write_run(run: Run, out_dir: str, write, progress: Callable[[], None] = lamb
             folder.write(f"sheets.{ext}", combine(sheets, run.fmt))
             folder.write(f"solutions.{ext}", combine(solutions, run.fmt))
         return folder.written, draws
-    from .pdfs import compile_stream, merge
+    from ..render.pdf import INSTALL_HINT, PdfError
+    from .pdfs import SheetError, compile_stream, merge
+    if shutil.which("pdflatex") is None:       # before any file, and not pinned on a variant
+        raise PdfError(INSTALL_HINT)
 
     def items():
         for k, sheet, solution in texts():
@@ -138,15 +152,19 @@ def write_run(run: Run, out_dir: str, write, progress: Callable[[], None] = lamb
 
     batches = {"sheets": [], "solutions": []}
     pending: dict[int, int] = {}       # variant -> its PDFs not yet written
-    for b in compile_stream(items()):
-        for key, pdf in zip(b.keys, b.parts):
-            folder.write(key, pdf)
-            k = int(re.search(r"-(\d+)\.pdf$", key).group(1))
-            pending[k] = pending.get(k, 2) - 1
-            if pending[k] == 0:
-                progress()
-        if run.combined:
-            batches[b.group].append(b)
+    try:
+        for b in compile_stream(items()):
+            for key, pdf in zip(b.keys, b.parts):
+                folder.write(key, pdf)
+                k = _variant(key)
+                pending[k] = pending.get(k, 2) - 1
+                if pending[k] == 0:
+                    progress()
+            if run.combined:
+                batches[b.group].append(b)
+    except SheetError as e:
+        # the line names the variant as its stamp does (trace-net generate ... --count K draws it again)
+        raise PdfError(f"{run.name}, seed {run.seed}, variant {_variant(e.key)}, {e}") from None
     if run.combined:
         for group in ("sheets", "solutions"):
             parts = sorted(batches[group], key=lambda b: b.index)

@@ -5,10 +5,10 @@ matrices are written one per line in flow style, as people write problem files.
 """
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 
 import numpy as np
-import yaml
 
 from ..schema import Num
 
@@ -17,17 +17,8 @@ class _Fraction(str):
     """An exact answer "p/q", written quoted so that no reader takes it for a date or a division."""
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _num(dumper, v: Num):
-    t = v.text
-    if "/" in t:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", t, style='"')
-    if v.denominator == 1 and "." not in t and "e" not in t.lower():
-        return dumper.represent_scalar("tag:yaml.org,2002:int", t)
-    return dumper.represent_scalar("tag:yaml.org,2002:float", t)
+class _Rows(list):
+    """A matrix written one row per line (answer keys)."""
 
 
 def _flat(x):
@@ -38,28 +29,36 @@ def _flat(x):
     return True
 
 
-def _list(dumper, v):
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=_flat(v))
+@functools.lru_cache(maxsize=None)
+def _dumper():
+    """The YAML dumper, made on first use: drawing a variant needs no PyYAML, only writing it
+    does (an exported PrairieLearn question draws without it)."""
+    import yaml
 
+    class Dumper(yaml.SafeDumper):
+        pass
 
-def _dict(dumper, v):
-    # small option mappings inline ({mse: {scale: 1/2}}); anything holding a list in blocks
-    return dumper.represent_mapping("tag:yaml.org,2002:map", v, flow_style=_flat(v))
+    def num(dumper, v: Num):
+        t = v.text
+        if "/" in t:
+            return dumper.represent_scalar("tag:yaml.org,2002:str", t, style='"')
+        if v.denominator == 1 and "." not in t and "e" not in t.lower():
+            return dumper.represent_scalar("tag:yaml.org,2002:int", t)
+        return dumper.represent_scalar("tag:yaml.org,2002:float", t)
 
-
-class _Rows(list):
-    """A matrix written one row per line (answer keys)."""
-
-
-_Dumper.add_representer(Num, _num)
-_Dumper.add_representer(list, _list)
-_Dumper.add_representer(dict, _dict)
-_Dumper.add_representer(_Rows, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=False))
-_Dumper.add_representer(_Fraction, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"'))
+    # matrices one per line in flow style; small option mappings inline ({mse: {scale: 1/2}}),
+    # anything holding a list in blocks
+    Dumper.add_representer(Num, num)
+    Dumper.add_representer(list, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=_flat(v)))
+    Dumper.add_representer(dict, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=_flat(v)))
+    Dumper.add_representer(_Rows, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=False))
+    Dumper.add_representer(_Fraction, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"'))
+    return Dumper
 
 
 def dump(tree, header: str = "") -> str:
-    text = yaml.dump(tree, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**6,
+    import yaml
+    text = yaml.dump(tree, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=10**6,
                      default_flow_style=False)
     return "".join(f"# {line}\n" for line in header.splitlines()) + text
 

@@ -27,6 +27,14 @@ from .output import PART_MARK, combine
 BATCH = 20          # worksheets per pdflatex run
 
 
+class SheetError(PdfError):
+    """One worksheet of a batch fails: `key: pdflatex's line`."""
+
+    def __init__(self, key: str, error: Exception):
+        super().__init__(f"{key}: {error}")
+        self.key = key
+
+
 def default_jobs() -> int:
     """pdflatex processes at once: the cores this process may run on."""
     try:
@@ -81,7 +89,7 @@ def compile_batch(group: str, index: int, keys: list, docs: list[str]) -> Batch:
         try:
             parts.append(to_pdf(doc))
         except PdfError as e:
-            raise PdfError(f"{key}: {e}") from None
+            raise SheetError(key, e) from None
     return Batch(group, index, keys, parts, parts[0] if len(parts) == 1 else None)
 
 

@@ -8,10 +8,12 @@ may also be given only by its sizes and activations.  docs/generate-format.md is
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
 from ..numtext import plain
+from .nice import RULES
 from ..schema import (Bool, Enum, Field, Integer, ListOf, Mapping, Num, Number, ProblemError,
                       Spec, join)
 
@@ -37,6 +39,7 @@ GENERATE = Mapping({
                                                 "on at least one sample"), "unit"),
     "distinct": Field(Bool("no two variants alike"), True),
     "attempts": Field(Integer("draws tried per variant before giving up", 1, 10**6), 2000),
+    "allow": Field(ListOf(Enum(list(RULES), "a niceness rule"), "rules not to enforce, e.g. [one_class]"), []),
 }, "how variants are drawn and what counts as nice")
 
 
@@ -191,19 +194,28 @@ class Template:
         if not isinstance(raw, dict):
             raise TemplateError(source, "a template is a problem file: a mapping of keys "
                                 "(title, data, network, loss, optimizer, ...)")
+        self.source_tree = _tree_copy(raw)    # as written (exports carry the template itself)
         raw = _tree_copy(raw)
         self.source = source
         self.settings = GENERATE.check(raw.pop("generate", None), "generate")
         if raw.get("numbers") == "symbolic":
             raise TemplateError("numbers", "generate draws numeric variants: use exact or float")
         self.sizes = None     # the network shorthand's sizes, when the template uses it
+        self.given = {}       # which of its W, b the shorthand gives as literal numbers
         if isinstance(raw.get("network"), dict):
-            self.sizes = raw["network"].get("sizes")
-            raw["network"] = _expand_network(raw["network"])
+            short = raw["network"]
+            self.sizes = short.get("sizes")
+            self.given = {k: k in short and not _is_spec(short[k]) and short[k] not in (None, False)
+                          for k in ("W", "b")}
+            raw["network"] = _expand_network(short)
         self.raw = raw
         self.specs: list[RandomSpec] = []
-        self._find(raw, "", ())
-        _imply_shapes(raw, self.specs)
+        try:
+            self._find(raw, "", ())
+            _imply_shapes(raw, self.specs)
+        except ProblemError as e:
+            raise TemplateError(*self.explain(e.place, e.message)) from None
+        self.warnings = _warnings(raw)
 
     def _find(self, node, place, path):
         if _is_spec(node):
@@ -215,11 +227,21 @@ class Template:
             for i, v in enumerate(node):
                 self._find(v, join(place, i), path + (i,))
 
-    def where(self, place: str) -> str:
-        """A place in the drawn problem, said in the template's own terms."""
-        if self.sizes is not None and place.startswith("network["):
-            return f"network.sizes: {self.sizes} expands to {place}"
-        return place
+    def explain(self, place: str, message: str) -> tuple[str, str]:
+        """A place in the expanded problem, and its message, said in the template's own keys:
+        with the network shorthand, `network[2].linear.b.random` is `network.b.random`."""
+        m = re.fullmatch(r"network\[(\d+)\](?:\.linear\.(W|b)(.*))?", place)
+        if self.sizes is None or not m:
+            return place, message
+        if m.group(2) is None:
+            return "network.activations", message
+        i, key, rest = int(m.group(1)), m.group(2), m.group(3)
+        layer = sum(1 for item in self.raw["network"][:i + 1] if isinstance(item, dict) and "linear" in item)
+        if rest:                         # inside the one spec every layer shares
+            return f"network.{key}{rest}", message
+        if self.given.get(key):          # a literal W or b of the shorthand, wrong for this layer
+            return f"network.{key}", f"{message} (linear layer {layer})"
+        return "network.sizes", f"{self.sizes} makes linear layer {layer}'s {key} {message}"
 
     def draw(self, rng) -> dict:
         """A problem file's raw tree, every spec replaced by drawn numbers (in file order)."""
@@ -320,9 +342,15 @@ def _imply_shapes(raw, specs):
         wanted[("network", i, "linear", "W")] = (k, k - 1)
         wanted[("network", i, "linear", "b")] = (k,)
     what = {"m": "the number of samples"}
+    loss = raw.get("loss")
     for s in specs:
         if s.shape is not None or s.path not in wanted:
             continue
+        if s.path == ("data", "y") and (loss == "cross_entropy" or isinstance(loss, dict) and "cross_entropy" in loss):
+            m = dims.get("m", "samples")
+            raise TemplateError(s.place, "without shape, a spec fills a samples × outputs matrix entry by entry, "
+                                "which makes no one-hot rows; for class indices, one per sample, add "
+                                f"shape: [{m}]")
         need = wanted[s.path]
         missing = [d for d in need if d not in dims]
         if missing:
@@ -333,3 +361,16 @@ def _imply_shapes(raw, specs):
                                 if len(need) == 2 else f"its shape cannot be implied ({name} is given nowhere "
                                 "in the template); add shape: [length]")
         s.shape = [dims[d] for d in need]
+
+
+def _warnings(raw) -> list[str]:
+    """What a template allows but probably does not mean (said once, before drawing)."""
+    out = []
+    opt = raw.get("optimizer")
+    steps = raw.get("steps", 1)
+    if isinstance(opt, dict) and isinstance(opt.get("sgd"), dict) and steps == 1:
+        mom = opt["sgd"].get("momentum")
+        if mom is not None and mom != 0:
+            out.append("optimizer.sgd.momentum: with steps: 1 the momentum never shows (the first step's "
+                       "velocity is the gradient itself, as in PyTorch); give steps: 2 or more")
+    return out

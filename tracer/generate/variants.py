@@ -8,6 +8,7 @@ of the same generator is tried, up to `generate.attempts` times.
 """
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -17,7 +18,6 @@ from ..engine import trace as run_trace
 from ..problem import parse_problem
 from ..schema import ProblemError
 from .nice import first_violation
-from .output import problem_yaml
 from .template import Template, TemplateError
 
 
@@ -31,6 +31,11 @@ class Variant:
     draws: int          # draws it took, this one included
 
 
+def draw_key(tree) -> str:
+    """A drawn problem as one string, every number by its own text: equal draws, equal keys."""
+    return json.dumps(tree, default=lambda v: getattr(v, "text", str(v)), ensure_ascii=False)
+
+
 def rng_for(seed: int, k: int) -> random.Random:
     return random.Random(f"trace-net generate {seed} {k}")
 
@@ -38,6 +43,11 @@ def rng_for(seed: int, k: int) -> random.Random:
 def _titled(raw, k):
     base = raw.get("title") or ""
     return {**raw, "title": f"{base} (variant {k})" if base else f"Variant {k}"}
+
+
+def _exact(raw, prob, tr):
+    """The trace the rules read: the same numbers in exact arithmetic, whatever the output mode."""
+    return tr if prob.numbers == "exact" else run_trace(parse_problem({**raw, "numbers": "exact"}))
 
 
 def draw_variant(template: Template, seed: int, k: int, taken=frozenset()) -> Variant:
@@ -48,7 +58,7 @@ def draw_variant(template: Template, seed: int, k: int, taken=frozenset()) -> Va
     attempts = template.settings["attempts"] if template.specs else 1
     for n in range(1, attempts + 1):
         drawn = template.draw(rng)
-        key = problem_yaml(drawn)
+        key = draw_key(drawn)
         if key in taken:
             rejected["a repeat of an earlier variant"] += 1
             continue
@@ -57,14 +67,20 @@ def draw_variant(template: Template, seed: int, k: int, taken=frozenset()) -> Va
             prob = parse_problem(raw)
         except ProblemError as e:
             # the template itself is wrong (shapes, names, ranges the problem refuses)
-            raise TemplateError(template.where(e.place), e.message) from None
+            raise TemplateError(*template.explain(e.place, e.message)) from None
         try:
             tr = run_trace(prob)
         except (ProblemError, ZeroDivisionError, OverflowError, ArithmeticError) as e:
             rejected["the trace fails"] += 1
             example.setdefault("the trace fails", str(e))
             continue
-        bad = first_violation(tr, template.settings)
+        try:
+            judged = _exact(raw, prob, tr)
+        except (ProblemError, ZeroDivisionError, OverflowError, ArithmeticError) as e:
+            rejected["the trace fails"] += 1
+            example.setdefault("the trace fails", f"in exact numbers: {e}")
+            continue
+        bad = first_violation(judged, template.settings, shown=prob)
         if bad is None:
             return Variant(k, raw, key, prob, tr, n)
         rejected[bad.rule] += 1

@@ -21,6 +21,7 @@ import numpy as np
 from ..numtext import decimals_of, plain, rounded, short_decimal, unicode_power
 from ..render import Tex
 from ..render.printer import Printer
+from ..render.tex import POWER, paren, relation
 from .expr import Add, Call, Const, Mul, Ref, _scalar
 from .latex import DEFINITIONS, formula, gate, partial, substituted
 from .layout import draw, gate_font, place
@@ -41,7 +42,7 @@ def build(trace, fmt="markdown", detail="matrix", decimals=None, blank=False) ->
         "blank": blank, "detail": detail, "symbolic": trace.field.symbolic,
         "facts": _facts(trace, pr.decimals),
         "output": Tex(tex_name(out)), "output_name": out,
-        "inputs": [{"symbol": Tex(tex_name(n)), "value": Tex(pr.number(trace[n]))} for n in p.inputs],
+        "inputs": [{"symbol": Tex(tex_name(n)), "value": Tex(pr.number(trace[n]).text)} for n in p.inputs],
         "circuit": circuit(trace, pr, blank),
         "forward": [w.forward(nd) for nd in p.nodes],
         "backward": w.backward(),
@@ -107,24 +108,43 @@ class _Writer:
         self.t, self.pr, self.detail, self.blank = trace, pr, detail, blank
         self.p = trace.problem
         self.subst = detail in ("entries", "chain") and not blank and not trace.field.symbolic
+        self.seen = []          # the numbers written on the current line (≈ if one is rounded)
+
+    def mark(self):
+        """A new line: forget the numbers written so far."""
+        self.seen = []
+
+    def shown(self, v) -> str:
+        """A value's text (the Printer's), remembered for the line's '=' or '≈'."""
+        m = self.pr.number(v)
+        self.seen.append(m)
+        return m.text
+
+    def rounded(self) -> bool:
+        return any(m.rounded for m in self.seen)
+
+    def operand(self, v) -> str:
+        """A number inside an expanded sum or product: negatives and 1.5 · 10^{-7} bracketed."""
+        text = self.shown(v)
+        return paren(self.seen[-1]).text if self.seen[-1].prec < POWER else text
 
     def value(self, name) -> str:
-        return BLANK if self.blank else self.pr.number(self.t[name])
+        return BLANK if self.blank else self.shown(self.t[name])
 
     def number(self, name) -> str:
-        return self.pr.number(self.t[name])
+        return self.shown(self.t[name])
 
     def _result(self, name, parts) -> str:
-        """'= value' or '≈ value' after the parts of a line (printed since pr.mark())."""
+        """'= value' or '≈ value' after the parts of a line (written since mark())."""
         q = self.t.quantities[name]
         text = self.value(name)
         if self.blank:
             return "= " + text
-        return f"{self.pr.result_rel(q)} {text}"
+        return f"{self.pr.result_rel(q, None, *self.seen)} {text}"
 
     def forward(self, nd) -> dict:
         """node | expression | value (entries: the numbers substituted first)."""
-        self.pr.mark()
+        self.mark()
         f = formula(nd.expr)
         value = ""
         if self.subst and not isinstance(nd.expr, Ref):
@@ -135,7 +155,7 @@ class _Writer:
 
     def local_line(self, node, operand, expr) -> str:
         pr = self.pr
-        pr.mark()
+        self.mark()
         head = partial(node, operand)
         if self.blank:
             return f"{head} = {self.value(local(node, operand))}"
@@ -144,7 +164,7 @@ class _Writer:
         value = self.value(local(node, operand))
         if self.subst and not isinstance(expr, (Ref, Const)):
             line += " = " + substituted(expr, self.number)
-        if f != value or self.pr.rounded():
+        if f != value or self.rounded():
             line += " " + self._result(local(node, operand), None)
         return line
 
@@ -156,14 +176,14 @@ class _Writer:
             nd = self.p.node(name)
             for i, (o, e) in enumerate(s.locals[name]):
                 branches = s.branches(o)
-                pr.mark()
+                self.mark()
                 if self.blank:
                     product = BLANK
                 else:
                     prod_value = branch_values(t, o)[name]
-                    product = f"{pr.operand(t[grad(name)])} \\cdot {pr.operand(t[local(name, o)])}"
-                    product += f" {pr.result_rel(t.quantities[grad(o)]) if len(branches) == 1 else pr.rel()} "
-                    product += pr.number(prod_value)
+                    product = f"{self.operand(t[grad(name)])} \\cdot {self.operand(t[local(name, o)])}"
+                    product += f" {pr.result_rel(t.quantities[grad(o)], None, *self.seen) if len(branches) == 1 else relation(self.rounded())} "
+                    product += self.shown(prod_value)
                 target = partial(self.p.output, o)
                 if len(branches) > 1:
                     target += r" \text{ (branch via } %s\text{)}" % tex_name(name)
@@ -183,14 +203,14 @@ class _Writer:
     def sum_line(self, o) -> str:
         """∂f/∂o = Σ of its branches, written out: 24 + 12 = 36."""
         pr = self.pr
-        pr.mark()
+        self.mark()
         terms = " + ".join(
             (r"\frac{\partial %s}{\partial %s} \frac{\partial %s}{\partial %s}"
              % (tex_name(self.p.output), tex_name(c), tex_name(c), tex_name(o))) for c in self.t.structure.branches(o))
         if self.blank:
             return f"{terms} = {self.value(grad(o))}"
         vals = branch_values(self.t, o)
-        numbers = " + ".join(pr.operand(vals[c]) if i else pr.number(vals[c])
+        numbers = " + ".join(self.operand(vals[c]) if i else self.shown(vals[c])
                              for i, c in enumerate(self.t.structure.branches(o)))
         return f"{terms} = {numbers} {self._result(grad(o), None)}"
 
@@ -207,13 +227,13 @@ class _Writer:
                 out.append(Tex(f"{head} = {self.value(grad(x))} \\quad \\text{{({len(paths)} paths)}}"))
                 continue
             pr = self.pr
-            pr.mark()
+            self.mark()
             steps = [list(zip(path, path[1:]))[::-1] for path in paths]     # output end first
             if len(steps) == 1 and len(steps[0]) == 1:        # the output reads x itself
                 out.append(Tex(f"{head} = {self.value(grad(x))}"))
                 continue
             symbols = " + ".join(" ".join(partial(b, a) for a, b in st) for st in steps)
-            numbers = " + ".join(r" \cdot ".join(pr.operand(self.t[local(b, a)]) for a, b in st) for st in steps)
+            numbers = " + ".join(r" \cdot ".join(self.operand(self.t[local(b, a)]) for a, b in st) for st in steps)
             out.append(Tex(f"{head} = {symbols} = {numbers} {self._result(grad(x), None)}"))
         return out
 

@@ -10,10 +10,10 @@ TABLE_ROWS = 24      # LaTeX tables are cut into parts of this many rows (a page
 
 
 def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=None, blank=False,
-           figure=None) -> str:
+           figure=None, stamp=None) -> str:
     """max_entries is accepted for the command's sake: a graph has no matrices to elide.
     figure: the Markdown links the circuit as this file (render_figure writes it), else the
-    SVG stands inline."""
+    SVG stands inline.  stamp: a printed sheet's marks (tracer.render.render's)."""
     if fmt == "json":
         return trace.to_json()
     if fmt == "text":
@@ -28,7 +28,7 @@ def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=No
     doc["forward_parts"] = _parts(doc["forward"])
     doc["backward_parts"] = _parts(doc["backward"])
     name = {"markdown": "graph.md.j2", "latex": "graph.tex.j2"}[fmt]
-    return environment(fmt).get_template(name).render(doc=doc)
+    return environment(fmt).get_template(name).render(doc=doc, stamp=stamp)
 
 
 def _tikz(c) -> dict:

@@ -74,11 +74,13 @@ def render_figure(trace, blank=False) -> str:
 
 
 def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=None, blank=False,
-           figure=None) -> str:
+           figure=None, stamp=None) -> str:
     """The worksheet of `trace` as text: 'markdown', 'latex' (standalone) or 'json' (never
     elided).  detail: matrix | entries | chain.  max_entries: elide bigger matrices (None:
     the default, 0: never).  blank: the problem sheet, every computed matrix an empty box.
-    figure: the Markdown links the network figure as this file (render_figure writes it)."""
+    figure: the Markdown links the network figure as this file (render_figure writes it).
+    stamp: a printed sheet's marks (tracer.generate.stamp.Stamp: a label on every page, a
+    name line, a QR code), or None."""
     from ..schema import option_value          # a caller's max_entries=nan: one clear error
     max_entries = option_value("max_entries", max_entries, 0)
     decimals = option_value("decimals", decimals, 0, 30)
@@ -99,4 +101,4 @@ def render(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=No
     from urllib.parse import quote        # the link holds only URL-safe characters
     doc["figure_file"] = quote(figure) if figure and fmt == "markdown" else None
     name = {"markdown": "worksheet.md.j2", "latex": "worksheet.tex.j2"}[fmt]
-    return environment(fmt).get_template(name).render(doc=doc)
+    return environment(fmt).get_template(name).render(doc=doc, stamp=stamp)

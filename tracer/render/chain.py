@@ -10,19 +10,25 @@ from __future__ import annotations
 import numpy as np
 
 from .. import ops
-from .entries import Entries, _sum
+from .entries import MAX_TERMS, Entries
 from .printer import Printer
-
+from .tex import PRODUCT, Math, Row, op, sum_terms
 
 PER_ROW = 3     # products per line of a sum over samples
 
 
-def _rows(terms):
-    """A long sum over samples, broken into aligned lines of PER_ROW products."""
+def _rows(left, lead, terms, rel, res) -> list[Row]:
+    """'left = lead', then the sum of products over samples, PER_ROW to a line, then
+    'rel res': aligned rows kept together (a sum over one sample is one product)."""
     if len(terms) > 12:
-        terms = terms[:6] + [r"\cdots"] + terms[-3:]
-    rows = [" + ".join(terms[i:i + PER_ROW]) for i in range(0, len(terms), PER_ROW)]
-    return r" \\ &\quad + ".join(rows)
+        terms = terms[:6] + [Math(r"\cdots")] + terms[-3:]
+    chunks = [sum_terms(terms[i:i + PER_ROW], MAX_TERMS) for i in range(0, len(terms), PER_ROW)]
+    out = [Row(left, "=", lead)]
+    for k, chunk in enumerate(chunks):
+        text = chunk.text + (f" {rel} {res.text}" if k == len(chunks) - 1 else "")
+        right = Math(text if k == 0 else r"\quad + " + text, rounded=chunk.rounded or res.rounded)
+        out.append(Row("", "=" if k == 0 else "", right))
+    return out
 
 
 def _frac(top, bottom):
@@ -56,11 +62,11 @@ class Chain:
     def samples(self, value):
         return range(value.shape[1 - self.feat])
 
-    # -- blocks ----------------------------------------------------------------------------------
+    # -- blocks: each a list of lines, each line a list of aligned rows ----------------------------
     def upstream(self, l):
         """∂J/∂A^{[l]} for a hidden layer: the sum over the paths through layer l+1."""
         dA, dZ, W = self.v(f"dA{l}"), self.v(f"dZ{l + 1}"), self.v(f"W{l + 1}")
-        op = self.pr.operand
+        num = self.pr.number
         lines = []
         js, is_ = self._cut(self.neurons(dA)), self._cut(list(self.samples(dA)))
         # in the order the matrix reads, row by row, as the Δs below are listed
@@ -68,43 +74,38 @@ class Chain:
         for j, i in pairs:
             idx = self.ji(j, i)
             rs = self.neurons(dZ)
-            syms = [self.sym(f"dZ{l + 1}", self.ji(r, i)) + " " + self.sym(f"W{l + 1}", (r, j)) for r in rs]
-            self.pr.mark()
-            nums = [f"{op(dZ[self.ji(r, i)])} \\cdot {op(W[r, j])}" for r in rs]
-            res = self.pr.number(dA[idx])
-            brk = r" \\ &" if len(rs) > 2 else " "
-            rel = self.pr.result_rel(self.q(f"dA{l}"), idx)
-            lines.append(f"{self.sym(f'dA{l}', idx)} &= {_sum(syms)}{brk}= {_sum(nums)} {rel} {res}")
+            syms = sum_terms([Math(self.sym(f"dZ{l + 1}", self.ji(r, i)) + " " + self.sym(f"W{l + 1}", (r, j)),
+                                   PRODUCT) for r in rs], MAX_TERMS)
+            nums = sum_terms([op("cdot", num(dZ[self.ji(r, i)]), num(W[r, j])) for r in rs], MAX_TERMS)
+            res = num(dA[idx])
+            rel = self.pr.result_rel(self.q(f"dA{l}"), idx, nums, res)
+            left = self.sym(f"dA{l}", idx)
+            if len(rs) > 2:
+                lines.append([Row(left, "=", syms), Row("", "=", Math(f"{nums.text} {rel} {res.text}"))])
+            else:
+                lines.append([Row(left, "=", Math(f"{syms.text} = {nums.text} {rel} {res.text}"))])
         return lines
 
     def deltas(self, l):
         """Δ_ji = ∂J/∂A_ji · ∂A_ji/∂Z_ji, neuron by neuron, from the recorded Δ's expression."""
         q = self.q(f"dZ{l}")
-        expr = q.expr
         A, Z = f"A{l}", f"Z{l}"
         out = []
-        for line in self.entries.lines(q):
-            lhs, _, rest = line.partition(" &= ")
-            idx = self._idx_of(q, lhs)
-            if isinstance(expr, ops.Mul):
+        for cell in self.entries.cells(q):
+            idx = cell.idx
+            if isinstance(q.expr, ops.Mul):
                 why = _frac("J", self.sym(A, idx)) + " " + _frac(self.sym(A, idx), self.sym(Z, idx))
-            elif isinstance(expr, ops.FusedDelta):
+            elif isinstance(q.expr, ops.FusedDelta):
                 why = _frac("J", self.sym(Z, idx))
             else:
                 why = _frac("J", self.sym(A, idx))
-            out.append(f"{lhs} &= {why} = {rest}")
+            right = cell.right()
+            out.append(Row(self.sym(q.name, idx), "=", Math(f"{why} {cell.first_rel()} {right.text}")))
         return out
-
-    def _idx_of(self, q, lhs):
-        # the entries come in the order Entries.lines visits them; recover the index from it
-        for idx in np.ndindex(np.shape(q.value)):
-            if self.sym(q.name, idx) == lhs:
-                return idx
-        raise KeyError(lhs)
 
     def factors(self, l, j, i, symbols=False):
         """∂J/∂Z_ji's chain factors for sample i ('i': the general sample), as symbols or as
-        recorded numbers; and the symbol of Z_ji."""
+        recorded numbers (Math); and the symbol of Z_ji."""
         dz = self.q(f"dZ{l}")
         A, Z = f"A{l}", f"Z{l}"
         if i == "i":
@@ -112,21 +113,20 @@ class Chain:
             a, z = self.n.entry(A, None, sub), self.n.entry(Z, None, sub)
         else:
             a, z = self.sym(A, self.ji(j, i)), self.sym(Z, self.ji(j, i))
-        op = self.pr.operand
         through_act = isinstance(dz.expr, ops.Mul) and isinstance(dz.expr.args[1], ops.ActGrad)
         if symbols:
             return ([_frac("J", a), _frac(a, z)] if through_act else [_frac("J", z)]), z
         idx = self.ji(j, i)
         if through_act:
             g = np.asarray(dz.parts[id(dz.expr.args[1])], dtype=object)
-            return [op(self.v(f"dA{l}")[idx]), op(g[idx])], z
-        return [op(self.v(f"dZ{l}")[idx])], z
+            return [self.pr.number(self.v(f"dA{l}")[idx]), self.pr.number(g[idx])], z
+        return [self.pr.number(self.v(f"dZ{l}")[idx])], z
 
     def _products(self, l, j, samples, last_factor, wrt):
-        """'Σ_i ∂J/∂A ∂A/∂Z ∂Z/∂w' and '(..)(..)(..) + …' over the samples."""
+        """'Σ_i ∂J/∂A ∂A/∂Z ∂Z/∂w' and the products over the samples."""
         syms, z = self.factors(l, j, "i" if len(samples) > 1 else samples[0], symbols=True)
-        lead = (r"\sum_{i} " if len(samples) > 1 else "") + " ".join(syms + [_frac(z, wrt)])
-        nums = [" \\cdot ".join(self.factors(l, j, i)[0] + [last_factor(i)]) for i in samples]
+        lead = Math((r"\sum_{i} " if len(samples) > 1 else "") + " ".join(syms + [_frac(z, wrt)]))
+        nums = [op("cdot", *self.factors(l, j, i)[0], last_factor(i)) for i in samples]
         return lead, nums
 
     def weights(self, l):
@@ -138,12 +138,11 @@ class Chain:
         for j in self._cut(rows):
             for k in self._cut(list(range(dW.shape[1]))):
                 w = self.sym(f"W{l}", (j, k))
-                self.pr.mark()
                 lead, nums = self._products(
-                    l, j, samples, lambda i: self.pr.operand(Aprev[(k, i) if self.feat == 0 else (i, k)]), w)
+                    l, j, samples, lambda i: self.pr.number(Aprev[(k, i) if self.feat == 0 else (i, k)]), w)
                 res = self.pr.number(dW[j, k])
-                rel = self.pr.result_rel(self.q(f"dW{l}"), (j, k))
-                lines.append(f"{_frac('J', w)} &= {lead} \\\\ &= {_rows(nums)} {rel} {res}")
+                rel = self.pr.result_rel(self.q(f"dW{l}"), (j, k), *nums, res)
+                lines.append(_rows(_frac("J", w), lead, nums, rel, res))
         return lines
 
     def biases(self, l):
@@ -154,11 +153,10 @@ class Chain:
         lines = []
         for j in self._cut(list(range(db.shape[0]))):
             b = self.sym(f"b{l}", (j,))
-            self.pr.mark()
-            lead, nums = self._products(l, j, samples, lambda i: "1", b)
+            lead, nums = self._products(l, j, samples, lambda i: Math("1"), b)
             res = self.pr.number(db[j])
-            rel = self.pr.result_rel(self.q(f"db{l}"), (j,))
-            lines.append(f"{_frac('J', b)} &= {lead} \\\\ &= {_rows(nums)} {rel} {res}")
+            rel = self.pr.result_rel(self.q(f"db{l}"), (j,), *nums, res)
+            lines.append(_rows(_frac("J", b), lead, nums, rel, res))
         return lines
 
     def _cut(self, idx):

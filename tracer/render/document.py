@@ -7,18 +7,20 @@ set for the format: `text`).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
 
 from .. import numtext, ops
+from ..losses import LOSSES
 from .chain import Chain
 from .entries import Entries, loss_terms
 from .escape import math_text
 from .figure import Names, build_figure
+from .notation import PARAMS
 from ..numtext import MIN_SIGNIFICANT
+from .tex import Math, Row, op
 from .printer import (ACT_DEFINITION, ACT_DERIVATIVE, ACT_SYMBOL, Notation, Printer,
                       latex_text, loss_formula)
 
@@ -30,17 +32,14 @@ ACT_WORDS = {"identity": "identity", "relu": "ReLU", "leaky_relu": "leaky ReLU",
              "tanh": "tanh", "softmax": "softmax"}
 
 
-_MATRIX = re.compile(r"\\begin\{bmatrix\}.*?\\end\{bmatrix\}", re.S)
-
-
-def _breaks(line: str) -> int:
-    """Line breaks of an aligned line outside its matrices."""
-    return _MATRIX.sub("", line).count(r"\\")
+def _rows_of(line) -> list:
+    """A line of a section: one Row, or aligned rows that stay together."""
+    return [line] if isinstance(line, Row) else list(line)
 
 
 @dataclass
 class Block:
-    lines: list                    # LaTeX math, one aligned line each: "Z^{[1]} &= ..."
+    lines: list                    # each a Row (left & rel right) or a list of Rows kept together
     heading: str = ""              # plain text above the block (escaped by the template)
     more: bool = False             # continues the block before it (cut only for page breaks)
 
@@ -48,16 +47,12 @@ class Block:
     def rows(self):
         """(left of '&', the relation after it, the rest, whether the rest may be scaled on its
         own): a wide right side is shrunk alone, the rest of the derivation keeps its size."""
-        out = []
-        for line in self.lines:
-            left, amp, right = line.partition("&")
-            rel = ""
-            for r in ("=", r"\approx"):
-                if right.lstrip().startswith(r):     # the relation keeps its size
-                    rel, right = r, right.lstrip()[len(r):]
-                    break
-            out.append((left, rel, right, bool(amp) and _breaks(right) == 0))
-        return out
+        return [(r.left, r.rel, r.right.text, True) for line in self.lines for r in _rows_of(line)]
+
+    @property
+    def texts(self):
+        """Each row as one line of an aligned display (Markdown)."""
+        return [str(r) for line in self.lines for r in _rows_of(line)]
 
 
     @property
@@ -91,14 +86,16 @@ class Section:
         self.whole.append(Block(lines, heading))
         chunk, size, rows, left, more = [], 0, 0, "", False
         for line in lines:
-            n, r = _breaks(line) + 1, line.count(r"\\") + 1
+            rs = _rows_of(line)
+            n, r = len(rs), sum(x.rows for x in rs)
             if chunk and (size + n > BLOCK_LINES or rows + r > BLOCK_ROWS):
                 self.blocks.append(Block(chunk, heading, more))
                 chunk, size, rows, heading, more = [], 0, 0, "", True
-            if line.partition("&")[0].strip():
-                left = line.partition("&")[0]
+            if rs[0].left.strip():
+                left = rs[0].left
             elif not chunk and left:      # a derivation continued: '=' stays where it was
-                line = r"\phantom{" + left.strip() + "}" + line
+                rs = [Row(r"\phantom{" + left.strip() + "}", rs[0].rel, rs[0].right)] + rs[1:]
+                line = rs if isinstance(line, list) else rs[0]
             chunk.append(line)
             size += n
             rows += r
@@ -107,35 +104,29 @@ class Section:
 
 
 # -- words -------------------------------------------------------------------------------------
-LOSS_NAMES = {"mse": "squared error", "cross_entropy": "cross-entropy", "bce": "binary cross-entropy"}
-
-
 def loss_words(problem) -> str:
-    o = problem.loss_opts
-    if problem.loss == "mse":
-        s = "squared error, summed over outputs" if o["outputs"] == "sum" else "squared error, averaged over outputs"
-        s += ", " + ("averaged over samples" if o["samples"] == "mean" else "summed over samples")
-        return s
-    what = LOSS_NAMES[problem.loss] + " (log: the natural logarithm)"
-    if o.get("outputs") == "mean":
-        what += ", averaged over outputs"
-    return what + ", " + ("averaged over samples" if o["samples"] == "mean" else "summed over samples")
+    return LOSSES[problem.loss].describe(problem.loss_opts)
 
 
 def optimizer_facts(problem):
     o = problem.opt_opts
     names = {"sgd": "gradient descent (SGD)", "adam": "Adam", "adamw": "AdamW"}
     segs = [_t(names.get(problem.optimizer, problem.optimizer) + ", learning rate "),
-            _m(r"\eta = " + _param_tex(o["lr"]))]
-    for k, sym in (("momentum", r"\mu"), ("weight_decay", r"\lambda")):
+            _m(_param_is("lr", o["lr"]))]
+    for k in ("momentum", "weight_decay"):
         if o.get(k):
-            segs += [_t(f", {k.replace('_', ' ')} "), _m(f"{sym} = {_param_tex(o[k])}")]
+            segs += [_t(f", {k.replace('_', ' ')} "), _m(_param_is(k, o[k]))]
     if o.get("nesterov"):
         segs.append(_t(", Nesterov"))
     if "betas" in o:
-        segs += [_t(", "), _m(r"\beta_1 = %s,\ \beta_2 = %s,\ \varepsilon = %s" % (
-            _param_tex(o["betas"][0]), _param_tex(o["betas"][1]), _param_tex(o["eps"])))]
+        segs += [_t(", "), _m(r",\ ".join((_param_is("beta1", o["betas"][0]), _param_is("beta2", o["betas"][1]),
+                                              _param_is("eps", o["eps"]))))]
     return segs
+
+
+def _param_is(param, value) -> str:
+    """η = 0.05: a hyperparameter's symbol (as the formulas write it) and its value."""
+    return f"{PARAMS[param][0]} = {_param_tex(value)}"
 
 
 def _num(q):
@@ -318,33 +309,34 @@ def shape_note(shapes: str, pr=None) -> str:
     return r"\qquad \color{gray}{" + shapes + "}"
 
 
-def matrix_lines(pr: Printer, q, step=None):
+def matrix_lines(pr: Printer, q, step=None, den=None):
     """General formula, matrices substituted (σ applied to the Z matrix), the product before
-    the bias is added, the result: one aligned line each, '≈' where a number was rounded."""
-    n = pr.n
-    sym = n.symbol(q.name)
+    the bias is added, the result: one aligned row each, '≈' where a number was rounded.
+    `den`: a denominator to factor out of the matrices (the loss's 1/m, backward pass)."""
+    sym = pr.n.symbol(q.name)
     expr = q.expr
     general = pr.formula(expr)
-    first = f"{sym} &= {general} {shape_note(_shapes(pr, expr, q), pr)}"
+    first = Row(sym, "=", Math(f"{general.text} {shape_note(_shapes(pr, expr, q), pr)}"))
     if pr.blank:
-        return [first, f"&= {pr.matrix(q.value)}"]
+        return [first, Row("", "=", pr.matrix(q.value))]
     if pr.trace.field.symbolic and step is not None:
         return symbolic_lines(pr, q, step, first)
     lines = [first]
-    pr.mark()
-    result = pr.matrix(q.value)
-    result_rel = pr.result_rel(q)
+    result = pr.matrix(q.value, den=den)
     if not isinstance(expr, (ops.Ref, ops.Loss)):
-        pr.mark()
-        sub = pr.substituted(expr, q.parts)
-        if sub != result and sub != general:
-            lines.append(f"&{pr.rel()} {sub}")
+        sub = pr.substituted(expr, q.parts, den)
+        if sub.text not in (result.text, general.text) and not _one_term_sum(expr, q):
+            lines.append(Row("", pr.rel(sub), sub))
         if isinstance(expr, ops.Add) and isinstance(expr.args[0], ops.MatMul):
-            pr.mark()
-            mid = pr.matrix(q.parts[id(expr.args[0])]) + " + " + pr.matrix(q.parts[id(expr.args[1])])
-            lines.append(f"&{pr.rel()} {mid}")
-    lines.append(f"&{result_rel} {result}")
+            mid = op("+", *(pr.matrix(q.parts[id(x)], den=den) for x in expr.args))
+            lines.append(Row("", pr.rel(mid), mid))
+    lines.append(Row("", pr.result_rel(q, None, result), result))
     return lines
+
+
+def _one_term_sum(expr, q) -> bool:
+    """Σ_i over a single sample: the sum is its one term, written once (as the result)."""
+    return isinstance(expr, ops.SumSamples) and np.shape(q.parts[id(expr.args[0])])[1 - expr.feat] == 1
 
 
 def symbolic_lines(pr: Printer, q, step, first):
@@ -356,26 +348,22 @@ def symbolic_lines(pr: Printer, q, step, first):
     local = local_formulas(pr.trace, step, q, pr.n.symbol)
     shown_local = pr.matrix(local)
     result = pr.matrix(q.value)
-    if shown_local != result:
-        lines.append(f"&= {shown_local}")
+    if shown_local.text != result.text:
+        lines.append(Row("", "=", shown_local))
     if is_short(q.value):
-        lines.append(f"&= {result}")
+        lines.append(Row("", "=", result))
     return lines
 
 
 def loss_lines(pr: Printer, q, step=None):
-    lines = [f"J &= {pr.formula(q.expr)}"]
+    first = Row("J", "=", pr.formula(q.expr))
     if pr.blank:
-        return lines + [f"&= {pr.matrix(q.value)}"]
+        return [first, Row("", "=", pr.matrix(q.value))]
     if pr.trace.field.symbolic and step is not None:
-        return symbolic_lines(pr, q, step, lines[0])
-    pr.mark()
+        return symbolic_lines(pr, q, step, first)
     terms = loss_terms(pr, q)
-    lines.append(f"&{pr.rel()} {terms}")
-    pr.mark()
     value = pr.number(q.value)
-    lines.append(f"&{pr.result_rel(q)} {value}")
-    return lines
+    return [first, Row("", pr.rel(terms), terms), Row("", pr.result_rel(q, None, terms, value), value)]
 
 
 def _givens(pr, step, names, computed=()):
@@ -387,8 +375,9 @@ def _givens(pr, step, names, computed=()):
             sym = pr.n.symbol(q.name)
             if q.name == "A0":
                 sym += r" = \tilde{X}" if pr.aug else " = X"
-            show = pr if q.kind in computed else _Unblank(pr)
-            lines.append(f"{sym} &= {show.matrix(q.value, factor=False)} {shape_note(pr.shape(q.value), pr)}")
+            shown = pr.matrix(q.value, factor=False, blank=pr.blank and q.kind in computed)
+            lines.append(Row(sym, "=", Math(f"{shown.text} {shape_note(pr.shape(q.value), pr)}",
+                                            rows=shown.rows)))
     return lines
 
 
@@ -408,10 +397,11 @@ def _step(pr: Printer, p, st, detail, first):
         sec(title).add(_givens(pr, st, names, computed=("param",)))
 
     chain = Chain(pr, st) if detail == "chain" and not pr.blank else None
+    den = _loss_denominator(st)
     for q in st.shown():
         if q.kind in ("data", "param"):
             continue
-        pr.prefer_den = _loss_denominator(st) if q.kind == "backward" else None
+        qden = den if q.kind == "backward" else None
         if q.kind == "forward":
             s = sec("Forward pass")
         elif q.kind == "loss":
@@ -422,9 +412,9 @@ def _step(pr: Printer, p, st, detail, first):
         else:
             s = sec("Update")
         if chain is not None and q.kind == "backward":
-            _chain_quantity(pr, chain, s, q, entries)
+            _chain_quantity(pr, chain, s, q, entries, qden)
             continue
-        s.add(matrix_lines(pr, q, st), fused_note(q, p))
+        s.add(matrix_lines(pr, q, st, qden), fused_note(q, p))
         if detail != "matrix" and not pr.blank:
             s.add(entries.lines(q), "entry by entry")
     return list(sections.values())
@@ -435,9 +425,12 @@ def fused_note(q, p) -> str:
     if not isinstance(q.expr, ops.FusedDelta):
         return ""
     act = "softmax" if p.loss == "cross_entropy" else "sigmoid"
-    return (f"{act.capitalize()} and {LOSS_NAMES[p.loss]} together: the {act}'s derivative "
+    targets = ("every sample's targets sum to 1" if act == "softmax" else "any targets in [0, 1]")
+    return (f"{act.capitalize()} and {LOSSES[p.loss].words} together: the {act}'s derivative "
             f"cancels the division by Â in ∂J/∂Â, so Δ = c (Â − Y), with c the constant in front "
-            f"of ∂J/∂Â (Â is the network's output A of the last layer).")
+            f"of ∂J/∂Â (Â is the network's output A of the last layer). This holds for {targets}, "
+            f"and stays right where Â is 0 or 1 to many digits (a saturated unit), where "
+            f"dividing by Â ⊙ (1 − Â) could not.")
 
 
 def _loss_denominator(step):
@@ -449,53 +442,31 @@ def _loss_denominator(step):
     return c.denominator if c.denominator > 1 else None
 
 
-def _chain_quantity(pr, chain, s, q, entries):
+def _chain_quantity(pr, chain, s, q, entries, den):
     """Backward pass in chain detail: per layer the Δs, every weight and bias by the chain
     rule, then the matrices they fill; ∂J/∂A of a hidden layer as the sum over paths."""
     head, l = q.name.rstrip("0123456789"), int(q.name[len(q.name.rstrip("0123456789")):])
     L = len(pr.trace.problem.layers)
     if head == "dA":
-        s.add(matrix_lines(pr, q))
+        s.add(matrix_lines(pr, q, den=den))
         if l == L:
             s.add(entries.lines(q), "entry by entry")
         else:
             paths = "the sum over the paths" if len(chain.neurons(chain.v(f"dZ{l + 1}"))) > 1 else "the one path"
             s.add(chain.upstream(l), f"layer {l}: {paths} through layer {l + 1}")
-    elif head == "dZ":
+        return
+    if head not in ("dZ", "dW", "db"):
+        s.add(matrix_lines(pr, q, den=den))
+        return
+    if head == "dZ":
         note = fused_note(q, pr.trace.problem)
         s.add(chain.deltas(l), f"layer {l}: the error of each neuron" + (f" ({note[0].lower()}{note[1:-1]})" if note else ""))
-        s.add([f"{pr.n.symbol(q.name)} &{_rel(pr, q.value)} {pr.matrix(q.value)}"])
     elif head == "dW":
         s.add(chain.weights(l), f"layer {l}: every weight by the chain rule")
-        s.add([f"{pr.n.symbol(q.name)} &{_rel(pr, q.value)} {pr.matrix(q.value)}"])
-    elif head == "db":
-        s.add(chain.biases(l), f"layer {l}: every bias by the chain rule")
-        s.add([f"{pr.n.symbol(q.name)} &{_rel(pr, q.value)} {pr.matrix(q.value)}"])
     else:
-        s.add(matrix_lines(pr, q))
-
-
-def _rel(pr, value):
-    pr.mark()
-    pr.matrix(value)
-    return pr.rel()
-
-
-class _Unblank:
-    """The printer with blank off: givens are printed on a blank sheet too."""
-
-    def __init__(self, pr):
-        self._pr = pr
-
-    def __getattr__(self, k):
-        return getattr(self._pr, k)
-
-    def matrix(self, value, factor=True):
-        b, self._pr.blank = self._pr.blank, False
-        try:
-            return self._pr.matrix(value, factor)
-        finally:
-            self._pr.blank = b
+        s.add(chain.biases(l), f"layer {l}: every bias by the chain rule")
+    shown = pr.matrix(q.value, den=den)
+    s.add([Row(pr.n.symbol(q.name), pr.rel(shown), shown)])
 
 
 def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=None, blank=False):
@@ -503,10 +474,10 @@ def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=Non
         raise ValueError(f"detail must be one of {', '.join(DETAILS)}")
     p = trace.problem
     text = latex_text if fmt == "latex" else math_text
-    pr = Printer(trace, decimals=decimals, max_entries=max_entries, blank=blank, text=text)
-    n = pr.n
     first = trace.steps[0]
-    pr.givens = {q.name for q in first.quantities.values() if q.kind in ("data", "param")}
+    givens = {q.name for q in first.quantities.values() if q.kind in ("data", "param")}
+    pr = Printer(trace, decimals=decimals, max_entries=max_entries, blank=blank, text=text, givens=givens)
+    n = pr.n
     loss_node = first.quantities["J"].expr
     acts = sorted({L.activation for L in p.layers if L.activation})
     doc = {
@@ -524,10 +495,10 @@ def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=Non
         "steps": [],
         "final": [],
     }
-    givens = Section("Given matrices")
-    givens.add(_givens(pr, first, pr.givens))
-    doc["givens"] = givens.blocks
-    doc["givens_whole"] = givens.whole
+    section = Section("Given matrices")
+    section.add(_givens(pr, first, givens))
+    doc["givens"] = section.blocks
+    doc["givens_whole"] = section.whole
     for st in trace.steps:
         batch = None
         if p.batch_size is not None and p.batch_size < p.m:
@@ -542,9 +513,8 @@ def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=Non
                 from ..symbolic import is_short, local_formulas
                 if not is_short(value):    # the whole formula is in the JSON
                     value = local_formulas(trace, last, q, n.symbol)
-            pr.mark()
             shown = pr.matrix(value)
-            doc["final"].append({"symbol": n.symbol(q.name), "rel": pr.rel(), "value": shown,
+            doc["final"].append({"symbol": n.symbol(q.name), "rel": pr.rel(shown), "value": shown.text,
                                  "shape": shape_note(pr.shape(q.value), pr)})
     return doc
 
@@ -560,7 +530,7 @@ def data_table(pr, p):
         if s is None:
             rows.append({"sample": r"\vdots", "cells": [r"\vdots"] * (n_in + n_out)})
             continue
-        cells = [pr.number(F.const(Fraction(v))) for v in list(p.x[s]) + list(p.y[s])]
+        cells = [pr.number(F.const(Fraction(v))).text for v in list(p.x[s]) + list(p.y[s])]
         rows.append({"sample": s + 1, "cells": cells})
     return {"head": head, "rows": rows, "n_in": n_in, "n_out": n_out}
 

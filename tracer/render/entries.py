@@ -7,39 +7,39 @@ the sub-expressions (Quantity.parts).  Nothing is recomputed here.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 
 from .. import ops
-from ..numtext import latex_exact as const_text
-from .printer import Printer, needs_paren
+from ..losses import LOSSES
+from .printer import Printer, const as _const
+from .tex import ATOM, POWER, PRODUCT, Math, Row, frac, neg, op, paren, power, scaled, sum_terms, wrap
 
 MAX_TERMS = 12     # longer sums show their first and last terms around \cdots
 
-ATOM, PRODUCT, SUM = 3, 2, 1
 
+@dataclass
+class Cell:
+    """One entry written out: its index, the expansion, the relation before the recorded
+    result, and the result."""
+    idx: tuple
+    body: Math
+    rel: str
+    result: Math
 
-def _wrap(t, need):
-    text, prec = t
-    return text if prec >= need else r"\left(" + text + r"\right)"
+    def right(self) -> Math:
+        """'expansion ≈ result', or the result alone when the expansion is that number."""
+        if self.body.text == self.result.text:
+            return self.result
+        return Math(f"{self.body.text} {self.rel} {self.result.text}", ATOM,
+                    self.body.rounded or self.result.rounded)
 
-
-def _neg(text: str) -> str:
-    """-x as text (a sign flipped in print, not a computation)."""
-    if text.startswith(r"\left(-") and text.endswith(r"\right)"):
-        return text[7:-7]
-    if text.startswith("-"):
-        return text[1:]
-    if text == "0":
-        return text
-    return "-" + text
-
-
-def _sum(terms):
-    if len(terms) > MAX_TERMS:
-        terms = terms[:4] + [r"\cdots"] + terms[-2:]
-    return " + ".join(terms)
+    def first_rel(self) -> str:
+        """The relation after the entry's symbol: '=' before an expansion (the symbol is that
+        expression), the result's own before the result alone."""
+        return self.rel if self.body.text == self.result.text else "="
 
 
 class Entries:
@@ -57,19 +57,18 @@ class Entries:
             v = np.broadcast_to(v, shape)
         return v[idx]
 
-    def leaf(self, node, parts, idx, shape):
-        return self.pr.operand(self.at(node, parts, idx, shape)), ATOM
+    def leaf(self, node, parts, idx, shape) -> Math:
+        return self.pr.number(self.at(node, parts, idx, shape))
 
     # -- one entry of an expression, one level of values deep -------------------------------------
-    def expand(self, node, parts, idx, shape):
+    def expand(self, node, parts, idx, shape) -> Math:
         name = "_x_" + type(node).__name__
         if hasattr(self, name):
             return getattr(self, name)(node, parts, idx, shape)
         return self.leaf(node, parts, idx, shape)
 
     def _x_Const(self, node, parts, idx, shape):
-        t = const_text(node.q)
-        return (r"\left(" + t + r"\right)", ATOM) if node.q < 0 else (t, ATOM)
+        return _const(node.q)
 
     def _x_Bias(self, node, parts, idx, shape):
         return self.leaf(node, parts, idx, shape)
@@ -77,136 +76,133 @@ class Entries:
     def _x_MatMul(self, node, parts, idx, shape):
         a, b = (np.asarray(parts[id(x)], dtype=object) for x in node.args)
         i, j = idx
-        op = self.pr.operand
-        terms = [f"{op(a[i, k])} \\cdot {op(b[k, j])}" for k in range(a.shape[1])]
-        return _sum(terms), SUM if len(terms) > 1 else PRODUCT
+        num = self.pr.number
+        return sum_terms([op("cdot", num(a[i, k]), num(b[k, j])) for k in range(a.shape[1])], MAX_TERMS)
 
     def _x_Add(self, node, parts, idx, shape):
-        a, b = (self.expand(x, parts, idx, shape) for x in node.args)
-        return f"{a[0]} + {_wrap(b, PRODUCT)}", SUM
+        return op("+", *(self.expand(x, parts, idx, shape) for x in node.args))
 
     def _x_Sub(self, node, parts, idx, shape):
-        a, b = (self.expand(x, parts, idx, shape) for x in node.args)
-        return f"{a[0]} - {_wrap(b, PRODUCT)}", SUM
+        return op("-", *(self.expand(x, parts, idx, shape) for x in node.args))
 
     def _x_Mul(self, node, parts, idx, shape):
-        a, b = (self.expand(x, parts, idx, shape) for x in node.args)
-        return f"{_wrap(a, PRODUCT)} \\cdot {_wrap(b, PRODUCT)}", PRODUCT
+        return op("cdot", *(self.expand(x, parts, idx, shape) for x in node.args))
 
     def _x_Div(self, node, parts, idx, shape):
-        a, b = (self.expand(x, parts, idx, shape) for x in node.args)
-        return r"\frac{%s}{%s}" % (a[0], b[0]), ATOM
+        return frac(*(self.expand(x, parts, idx, shape) for x in node.args))
 
     def _x_Square(self, node, parts, idx, shape):
-        text, prec = self.expand(node.args[0], parts, idx, shape)
-        if prec < ATOM or needs_paren(text):
-            text = r"\left(" + text + r"\right)"
-        return text + "^{2}", ATOM
+        return power(self.expand(node.args[0], parts, idx, shape), "2")
 
     def _x_Power(self, node, parts, idx, shape):
-        text, prec = self.expand(node.args[0], parts, idx, shape)
-        if prec < ATOM or needs_paren(text):
-            text = r"\left(" + text + r"\right)"
-        return text + "^{%d}" % node.k, ATOM
+        return power(self.expand(node.args[0], parts, idx, shape), str(node.k))
 
     def _x_Sqrt(self, node, parts, idx, shape):
-        return r"\sqrt{%s}" % self.expand(node.args[0], parts, idx, shape)[0], ATOM
+        return wrap(r"\sqrt{%s}", self.expand(node.args[0], parts, idx, shape))
 
     def _x_SumSamples(self, node, parts, idx, shape):
         a = np.asarray(parts[id(node.args[0])], dtype=object)
         row = a[idx[0], :] if self.feat == 0 else a[:, idx[0]]
-        return _sum([self.pr.operand(v) for v in row]), SUM
+        return sum_terms([self.pr.number(v) for v in row], MAX_TERMS)
 
     def _x_ActGrad(self, node, parts, idx, shape):
         z, a = node.args
         if node.kind == "sigmoid" and not self._constant(idx):
-            av = self.pr.operand(self.at(a, parts, idx, shape))
-            return f"{av} \\left(1 - {av}\\right)", PRODUCT
+            av = self.leaf(a, parts, idx, shape)
+            return scaled(av, op("-", Math("1"), av), sep=" ")
         if node.kind == "tanh" and not self._constant(idx):
-            return f"1 - {self.pr.operand(self.at(a, parts, idx, shape))}^{{2}}", SUM
+            return op("-", Math("1"), power(self.leaf(a, parts, idx, shape), "2"))
         return self.leaf(node, parts, idx, shape)
 
     def _grad_coef(self, grad, parts):
         c = grad.factor(parts[id(grad.args[1])])
-        return "" if c == 1 else const_text(c) + " "
+        return None if c == 1 else _const(c)
 
     def _x_LossGrad(self, node, parts, idx, shape):
         if self._constant(idx):
             return self.leaf(node, parts, idx, shape)
-        yh, y = (self.pr.operand(self.at(x, parts, idx, shape)) for x in node.args)
+        yh, y = (self.leaf(x, parts, idx, shape) for x in node.args)
         c = self._grad_coef(node, parts)
         if node.loss.kind == "mse":
-            first = self.pr.number(self.at(node.args[0], parts, idx, shape))
-            return f"{c}\\left({first} - {y}\\right)", PRODUCT
+            return scaled(c, op("-", yh, y))
         if node.loss.kind == "cross_entropy":
-            return f"-{c}\\frac{{{y}}}{{{yh}}}", SUM
-        return r"%s\frac{%s - %s}{%s\left(1 - %s\right)}" % (c, yh, y, yh, yh), PRODUCT
+            return neg(scaled(c, frac(y, yh)))
+        return scaled(c, frac(op("-", yh, y), op("cdot", yh, op("-", Math("1"), yh))))
 
     def _x_FusedDelta(self, node, parts, idx, shape):
         if self._constant(idx):
             return self.leaf(node, parts, idx, shape)
-        yh, y = (self.pr.operand(self.at(x, parts, idx, shape)) for x in node.args)
-        return f"{self._grad_coef(node.grad, parts)}\\left({yh} - {y}\\right)", PRODUCT
+        yh, y = (self.leaf(x, parts, idx, shape) for x in node.args)
+        return scaled(self._grad_coef(node.grad, parts), op("-", yh, y))
 
     def _constant(self, idx):
         """The augmented constant row/column: carried, not computed."""
         return self.pr.aug and len(idx) == 2 and idx[self.feat] == 0
 
     # -- activations, applied entry by entry ----------------------------------------------------
-    def activation(self, node, parts, idx, shape):
+    def activation(self, node, parts, idx, shape) -> Math | None:
         """σ(0.3) = 1/(1+e^{-0.3}): the activation of one entry, or None (identity, constant row)."""
         if node.kind == "identity" or self._constant(idx):
             return None
-        z = self.pr.number(self.at(node.args[0], parts, idx, shape))
-        zp = r"\left(" + z + r"\right)" if z.startswith("-") else z
+        v = self.at(node.args[0], parts, idx, shape)
+        z, minus = self.pr.number(v), self.pr.number(v, negate=True)
         if node.kind == "sigmoid":
-            return r"\sigma(%s) = \frac{1}{1 + e^{%s}}" % (z, _neg(z))
+            return wrap(r"\sigma(%s) = \frac{1}{1 + e^{%s}}", z, minus)
         if node.kind == "relu":
-            return r"\max(0, %s)" % z
+            return wrap(r"\max(0, %s)", z)
         if node.kind == "leaky_relu":
-            return r"\max(%s \cdot %s, %s)" % (const_text(Fraction(node.opts["slope"])), zp, z)
+            return wrap(r"\max(%s, %s)", op("cdot", _const(Fraction(node.opts["slope"])), z), z)
         if node.kind == "tanh":
-            return r"\tanh(%s) = \frac{e^{%s} - e^{%s}}{e^{%s} + e^{%s}}" % (z, z, _neg(z), z, _neg(z))
+            return wrap(r"\tanh(%s) = \frac{e^{%s} - e^{%s}}{e^{%s} + e^{%s}}", z, z, minus, z, minus)
         if node.kind == "softmax":
             Z = np.asarray(parts[id(node.args[0])], dtype=object)
             i, j = idx
             col = [Z[k, j] for k in range(Z.shape[0])] if self.feat == 0 else [Z[i, k] for k in range(Z.shape[1])]
             if self.pr.aug:
                 col = col[1:]
-            den = _sum(["e^{%s}" % self.pr.number(v) for v in col])
-            return r"\frac{e^{%s}}{%s}" % (z, den)
+            den = sum_terms([wrap("e^{%s}", self.pr.number(v)) for v in col], MAX_TERMS)
+            return wrap(r"\frac{e^{%s}}{%s}", z, den)
         return None
 
     # -- whole quantities ---------------------------------------------------------------------------
-    def lines(self, q, max_lines=None):
-        """The entry lines of quantity q: 'X_{ij} &= expansion = value'."""
+    def cells(self, q) -> list[Cell]:
+        """Every shown entry of quantity q written out (none for givens, transposes, scalars)."""
         expr = q.expr
         value = np.asarray(q.value, dtype=object)
         if expr is None or value.ndim == 0 or isinstance(expr, (ops.Ref, ops.T, ops.SoftmaxBack)):
             return []
-        shape = value.shape
-        if value.ndim == 2:
-            r_idx, c_idx = self.pr.shown_indices(*shape)
-            cells = [(i, j) for i in r_idx if i is not None for j in c_idx if j is not None]
-        else:
-            r_idx, _ = self.pr.shown_indices(shape[0], 1)
-            cells = [(i,) for i in r_idx if i is not None]
         out = []
-        for idx in cells:
-            self.pr.mark()
+        for idx in self.shown_cells(value.shape):
             if isinstance(expr, ops.Act):
-                body = self.activation(expr, q.parts, idx, shape)
+                body = self.activation(expr, q.parts, idx, value.shape)
                 if body is None:
                     continue
             else:
                 if self._constant(idx) and q.kind in ("forward", "backward"):
                     continue
-                body = self.expand(expr, q.parts, idx, shape)[0]
+                body = self.expand(expr, q.parts, idx, value.shape)
             res = self.pr.number(value[idx])
-            out.append(f"{self.pr.n.entry(q.name, idx)} &= {body} {self.pr.result_rel(q, idx)} {res}")
-        if out and len(cells) < value.size:
-            out.append(r"&\;\vdots \quad \text{(the entries the matrix shows; the others alike)}")
+            out.append(Cell(idx, body, self.pr.result_rel(q, idx, body, res), res))
         return out
+
+    def shown_cells(self, shape):
+        if len(shape) == 2:
+            r_idx, c_idx = self.pr.shown_indices(*shape)
+            return [(i, j) for i in r_idx if i is not None for j in c_idx if j is not None]
+        r_idx, _ = self.pr.shown_indices(shape[0], 1)
+        return [(i,) for i in r_idx if i is not None]
+
+    def lines(self, q) -> list[Row]:
+        """The entry lines of quantity q: 'X_{ij} &= expansion = value'."""
+        cells = self.cells(q)
+        out = [Row(self.pr.n.entry(q.name, c.idx), c.first_rel(), c.right()) for c in cells]
+        if out and len(self.shown_cells(np.shape(q.value))) < np.size(q.value):
+            out.append(elided_row())
+        return out
+
+
+def elided_row() -> Row:
+    return Row("", "", Math(r"\;\vdots \quad \text{(the entries the matrix shows; the others alike)}"))
 
 
 def loss_terms(pr: Printer, q):
@@ -217,27 +213,25 @@ def loss_terms(pr: Printer, q):
         yh, y = (a[1:, :] if pr.feat == 0 else a[:, 1:] for a in (yh, y))
     m = yh.shape[1 - pr.feat]
     n = yh.shape[pr.feat]
-    o = node.opts
-    c = Fraction(1)
-    if node.kind == "mse":
-        c = Fraction(o["scale"])
-    if o.get("outputs") == "mean":
-        c /= n
-    if o["samples"] == "mean":
-        c /= m
-    op = pr.operand
+    c = LOSSES[node.kind].coefficient(node.opts, m, n)
+    num = pr.number
     terms = []
     for a, b in zip(yh.ravel(), y.ravel()):
         if node.kind == "mse":
-            terms.append(f"\\left({pr.number(a)} - {op(b)}\\right)^2")
+            terms.append(power(op("-", num(a), num(b)), "2"))
         else:
             qb = pr.trace.entry(b)[0]
             if qb != 0:
-                terms.append(("" if qb == 1 else op(b) + r" \, ") + r"\log " + op(a))
+                log = _log(num(a))
+                terms.append(log if qb == 1 else op("scalar", num(b), log))
             if node.kind == "bce" and qb != 1:
-                w = "" if qb == 0 else r"\left(1 - %s\right) \, " % op(b)
-                terms.append(w + r"\log\left(1 - %s\right)" % op(a))
-    body = _sum(terms) if terms else "0"
-    coef = "" if c == 1 else const_text(c)
-    sign = "" if node.kind == "mse" else "-"
-    return f"{sign}{coef}\\left[{body}\\right]"
+                log = _log(op("-", Math("1"), num(a)))
+                terms.append(log if qb == 0 else op("scalar", op("-", Math("1"), num(b)), log))
+    body = wrap(r"\left[%s\right]", sum_terms(terms, MAX_TERMS) if terms else Math("0"))
+    if c != 1:
+        body = Math(_const(c).text + body.text, PRODUCT, body.rounded)
+    return body if node.kind == "mse" else neg(body)
+
+
+def _log(x: Math) -> Math:
+    return wrap(r"\log %s", x if x.prec >= POWER else paren(x))

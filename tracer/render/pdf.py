@@ -37,9 +37,10 @@ def document_id(latex: str) -> bytes:
 
 
 def reproducible(latex: str, ident: str | None = None) -> str:
-    """The source with pdfTeX's reproducibility settings in front (before \\documentclass)."""
+    """The source with pdfTeX's reproducibility settings in front of \\documentclass, on its
+    first line: pdflatex's line numbers stay those of the source the user has."""
     ident = ident if ident is not None else source_hash(latex)
-    return ("\\pdfinfoomitdate=1 \\pdfsuppressptexinfo=-1 \\pdftrailerid{" + ident + "}%\n" + latex)
+    return "\\pdfinfoomitdate=1 \\pdfsuppressptexinfo=-1 \\pdftrailerid{" + ident + "}" + latex
 
 
 def _first_error(log: str) -> str:

@@ -1,124 +1,33 @@
-"""LaTeX math for the worksheets: symbols, general formulas, matrices with their numbers.
+"""LaTeX math for the worksheets: general formulas and matrices with their numbers.
 
 One `_print_<Node>` method per expression node, sympy-printer style.  Settings (decimals,
-notation, elision, blank) are passed once.  Nothing here computes a quantity: matrices come
-from the recorded values and the values the recorder kept of every sub-expression.
-`Printer.number` is the one place a number becomes text.
+notation, elision, blank, the givens) are passed once; nothing is remembered between calls.
+Every method returns `tex.Math` (text, precedence, whether a number in it is rounded), and
+operands are combined by the one precedence table in `tex`.  Nothing here computes a
+quantity: matrices come from the recorded values and the values the recorder kept of every
+sub-expression.  `Printer.number` is where an entry becomes text (with tracer.numtext).
 """
 from __future__ import annotations
 
 import math
-import re
 from fractions import Fraction
 
 import numpy as np
 
 from .. import ops
+from ..losses import LOSSES
 from ..numbers import Real
-from ..numtext import decimal_text, is_pow10, latex_exact, latex_fraction, rounded, short_decimal
-from .escape import latex_escape, math_text
+from ..numtext import decimal_text, is_pow10, latex_exact, latex_fraction, latex_param, rounded, short_decimal
+from . import tex
+from .answer_box import answer_box
+from .notation import Notation, latex_text, param_math  # noqa: F401  (Notation re-exported)
+from .tex import ATOM, NEG, POWER, PRODUCT, SUM, Math, call, frac, neg, op, paren, power, scaled, wrap
 
-GREEK_DELTA = {"Delta": r"\Delta", "delta": r"\delta"}
-
-
-def latex_text(s):
-    return r"\text{" + latex_escape(s) + "}"
-
-
-class Notation:
-    """How symbols are written: Z^{[l]} or Z^{(l)}, Δ or δ, per-layer names (seed 003).
-
-    `text` sets user text (layer names) inside a formula: \\text{} for LaTeX, math symbols
-    for Markdown, where MathJax does not read LaTeX's text-mode escapes."""
-
-    def __init__(self, notation: dict | None = None, aug=False, text=latex_text):
-        n = notation or {}
-        self.paren = n.get("index", "[l]") == "(l)"
-        self.delta = GREEK_DELTA[n.get("delta", "Delta")]
-        self.names = list(n.get("names") or [])
-        self.aug = aug
-        self.text = text
-
-    def sup(self, l):
-        l = int(l)
-        if self.names and 1 <= l <= len(self.names):
-            return "{(" + self.text(self.names[l - 1]) + ")}"
-        return "{(%d)}" % l if self.paren else "{[%d]}" % l
-
-    def base(self, letter, l):
-        return f"{letter}^{self.sup(l)}"
-
-    def symbol(self, name: str) -> str:
-        """Canonical quantity name -> LaTeX symbol."""
-        if name == "J":
-            return r"J"
-        if name == "Y":
-            return r"\tilde{Y}" if self.aug else "Y"
-        if name.endswith("_prev"):
-            return "{" + self.symbol(name[:-5]) + r"}_{\mathrm{prev}}"
-        if name.endswith("_next"):
-            return self.symbol(name[:-5]).replace("^", r"_{\mathrm{new}}^", 1)
-        if name.endswith("_decayed"):
-            inner = self.symbol(name[:-8])
-            head, hat, rest = inner.partition("^")
-            return r"\bar{" + head + "}" + hat + rest
-        if name.endswith("_hat"):
-            inner = self.symbol(name[:-4])
-            return r"\hat{" + inner[0] + "}" + inner[1:]
-        head, digits = _split(name)
-        if head in ("W", "b", "Z", "A"):
-            if self.aug and head == "W":
-                return self.base(r"\tilde{W}", digits)
-            return self.base(head, digits)
-        if head == "dZ":
-            return self.base(self.delta, digits)
-        if head in ("dA", "dW", "db"):
-            return r"\frac{\partial J}{\partial %s}" % self.symbol(head[1] + digits)
-        if head == "M":
-            return self.base("M", digits)
-        if head[:1] in ("v", "m", "g", "u") and head[1:] in ("W", "b"):
-            return "%s_{%s}" % (head[0], self.symbol(head[1:] + digits))
-        return r"\mathrm{" + name.replace("_", r"\_") + "}"
-
-    def entry(self, name: str, idx, sub=None) -> str:
-        """The symbol of one entry: Z^{[1]}_{12}, ∂J/∂W^{[1]}_{12}, (m_{W^{[1]}})_{12}
-        (`sub`: the subscript's text, e.g. '1i', in place of the index)."""
-        sub = "_{" + (sub if sub is not None else _index_text(idx)) + "}"
-        head, digits = _split(name)
-        if head in ("W", "b", "Z", "A", "dZ") and not name.endswith(("_prev", "_next", "_hat", "_decayed")):
-            return self.symbol(name) + sub
-        if head in ("dA", "dW", "db"):
-            return r"\frac{\partial J}{\partial %s}" % (self.symbol(head[1] + digits) + sub)
-        if name.endswith("_next") and head in ("W", "b"):
-            return self.symbol(name) + sub
-        return r"\left(" + self.symbol(name) + r"\right)" + sub
-
-
-def _index_text(idx) -> str:
-    idx = tuple(i + 1 for i in idx)
-    sep = "," if any(i > 9 for i in idx) else ""
-    return sep.join(str(i) for i in idx)
-
-
-def _split(name):
-    i = len(name)
-    while i > 0 and name[i - 1].isdigit():
-        i -= 1
-    return name[:i], (name[i:] or "0")
-
-
-BLANK_CELL = r"\vphantom{\Bigg|}\boxed{\vphantom{\Big|}\hphantom{-0.0000}}"    # room to write in, apart
-
-
-class Shown(str):
-    """A number as text, remembering whether it was rounded for display."""
-
-    rounded = False
 
 
 class Printer:
     def __init__(self, trace, decimals=None, max_entries=None, notation=None, blank=False,
-                 text=latex_text):
+                 text=latex_text, givens=()):
         p = trace.problem
         self.trace = trace
         self.decimals = p.decimals if decimals is None else decimals
@@ -127,42 +36,43 @@ class Printer:
         self.feat = 0 if p.layout == "columns" else 1
         self.aug = p.bias == "augmented"
         self.blank = blank
-        self.givens = set()          # names printed as the problem file wrote them (no ¼[…])
-        self.prefer_den = None       # a denominator to factor out when it fits (see document)
-        self._rounded = False        # set when a number is shown rounded (see mark/rounded)
+        self.givens = frozenset(givens)   # names printed as the problem file wrote them (no ¼[…])
 
     # -- numbers ----------------------------------------------------------------------------
-    def number(self, v) -> str:
-        """One entry as text: integer, exact decimal, \\frac, or rounded to `decimals` digits
-        (then `.rounded` is True, and the line it lands in says ≈)."""
+    def number(self, v, negate=False) -> Math:
+        """One entry: integer, exact decimal, \\frac, or rounded to `decimals` digits (then
+        `.rounded`, and the line it lands in says ≈).  `negate`: the entry's negative, as
+        e^{-z} writes it (rounding is symmetric: the digits of z with the other sign)."""
         q, f, form = self.trace.entry(v)
         if q is not None:
-            out = Shown(self.fraction(q))
-            out.rounded = q.denominator != 1 and not _terminates(q, self.decimals) and _frac_too_big(q)
-        elif f is None:       # symbolic: the field writes its formula (and value)
-            out = Shown(self.trace.field.latex(v, self.decimals))
-        elif f == 0:          # e.g. an irrational times ReLU's exact 0: zero, not 0.0000
-            out = Shown("0")
-        elif self.trace.field.name == "float" and short_decimal(f, self.decimals) is not None:
-            out = Shown(short_decimal(f, self.decimals))     # the float is exactly this decimal
-        else:
-            out = Shown(self.decimal(_precise(v, f)))
-            out.rounded = True
-        if out.rounded:
-            self._rounded = True
-        return out
+            return self.fraction(-q if negate else q)
+        if f is None:         # symbolic: the field writes its formula (and value)
+            return Math(self.trace.field.latex(-v if negate else v, self.decimals), SUM)
+        if f == 0:            # e.g. an irrational times ReLU's exact 0: zero, not 0.0000
+            return Math("0")
+        f = -f if negate else f
+        if self.trace.field.name == "float" and short_decimal(f, self.decimals) is not None:
+            return _signed(short_decimal(f, self.decimals), f < 0)   # the float is exactly this decimal
+        # rounded from an exact field's 60 digits, else from the float
+        x = (-v.decimal() if negate else v.decimal()) if isinstance(v, Real) else f
+        return self.decimal(x)
 
-    def mark(self):
-        """Start watching for rounded numbers (one line of a derivation)."""
-        self._rounded = False
+    def fraction(self, q: Fraction) -> Math:
+        if q.denominator == 1 or _terminates(q, self.decimals):
+            return _signed(decimal_text(q), q < 0)
+        if _frac_too_big(q):
+            return self.decimal(q)
+        return _signed(latex_fraction(q), q < 0, POWER)
 
-    def rounded(self) -> bool:
-        """Whether a rounded number was printed since mark()."""
-        return self._rounded
+    def decimal(self, x) -> Math:
+        """x (a Fraction, Decimal or float) rounded for display (numtext.rounded)."""
+        text = rounded(x, self.decimals)
+        return _signed(text, text.startswith("-"), PRODUCT if r"\cdot" in text else ATOM, rounded=True)
 
-    def rel(self) -> str:
-        """'=' or '≈' for what was printed since mark()."""
-        return r"\approx" if self._rounded else "="
+    def is_fraction(self, q) -> bool:
+        """Whether `fraction` writes q as \\frac."""
+        return q is not None and not (q.denominator == 1 or _terminates(q, self.decimals)) \
+            and not _frac_too_big(q)
 
     def hand_rounded(self, q, idx=None) -> bool:
         """Whether hand mode rounded the recorded value of quantity q (or its entry idx):
@@ -178,52 +88,57 @@ class Printer:
                 return True
         return False
 
-    def result_rel(self, q, idx=None) -> str:
-        """'=' or '≈' before the recorded result of q: ≈ after rounded numbers or hand rounding;
-        '=' before an exact 0 (0.1392 · 0 = 0: the rounded factor cannot make it inexact)."""
+    def rel(self, *shown) -> str:
+        """'=' or '≈' before a line made of `shown` (Math): ≈ when a number in it is rounded."""
+        return tex.relation(any(m.rounded for m in shown))
+
+    def result_rel(self, q, idx, *shown) -> str:
+        """'=' or '≈' before the recorded result of q (or its entry idx), on a line with
+        `shown`: ≈ after rounded numbers or hand rounding; '=' before an exact 0 (0.1392 · 0 =
+        0: the rounded factor cannot make it inexact)."""
         if self.hand_rounded(q, idx):
             return r"\approx"
         if idx is not None and self.trace.entry(np.asarray(q.value, dtype=object)[idx])[0] == 0:
             return "="
-        return self.rel()
-
-    def fraction(self, q: Fraction) -> str:
-        if q.denominator == 1:
-            return str(q.numerator)
-        if _terminates(q, self.decimals):
-            return decimal_text(q)
-        if _frac_too_big(q):
-            return self.decimal(q)
-        return latex_fraction(q)
-
-    def decimal(self, x) -> str:
-        """x (a Fraction, Decimal or float) rounded for display (numtext.rounded)."""
-        return rounded(x, self.decimals)
-
-    def operand(self, v) -> str:
-        """A number inside an expanded sum or product: negatives in parentheses."""
-        s = self.number(v)
-        return r"\left(" + s + r"\right)" if s.startswith("-") or r"\cdot 10^" in s else s
+        return self.rel(*shown)
 
     # -- matrices ---------------------------------------------------------------------------
-    def matrix(self, value, factor=True) -> str:
-        """A matrix (or vector, or scalar) as the worksheet writes it; blank sheet: an empty
-        box of the same shape."""
+    def matrix(self, value, factor=True, den=None, blank=None) -> Math:
+        """A matrix (or vector, or scalar) as the worksheet writes it; blank sheet (or
+        `blank`): an empty box of the same shape.  `den`: a denominator to factor out of it
+        when it fits (the loss's 1/m in the backward pass)."""
+        blank = self.blank if blank is None else blank
         a = np.asarray(value, dtype=object)
         if a.ndim == 0:
-            if self.blank:
-                return BLANK_CELL
-            return self.number(a[()])
+            return Math(self._blank_cell(a)) if blank else self.number(a[()])
         if a.ndim == 1:   # bias vectors stand along the feature axis
             a = a[:, None] if self.feat == 0 else a[None, :]
-        if self.blank:
-            return self._bmatrix(np.full(a.shape, BLANK_CELL, dtype=object), raw=True)
-        d, ints = self._common_denominator(a) if factor else (None, None)
+        if blank:
+            return self._bmatrix(np.full(a.shape, Math(self._blank_cell(a)), dtype=object))
+        d, ints = self._common_denominator(a, den) if factor else (None, None)
         if d:
-            return r"\frac{1}{%d}%s" % (d, self._bmatrix(ints, raw=True))
-        return self._bmatrix(a)
+            m = self._bmatrix(np.vectorize(lambda v: Math(str(v)), otypes=[object])(ints))
+            return Math(r"\frac{1}{%d}" % d + m.text, PRODUCT, False, m.rows)    # the report's ¼[…]
+        return self._bmatrix(self._cells(a))
 
-    def _common_denominator(self, a):
+    def _blank_cell(self, a) -> str:
+        """An empty box as wide as the widest answer of `a` (answer_box.py); the texts it is
+        sized on are never shown."""
+        return answer_box([self.number(v).text for v in np.asarray(a, dtype=object).ravel()[:256]])
+
+    def _cells(self, a):
+        """The entries as Math; one matrix, one kind of number: no ⅓ beside 0.1650."""
+        cells = np.vectorize(self.number, otypes=[object])(a)
+        shown = [cells[i, j] for i in self.shown_indices(*a.shape)[0] if i is not None
+                 for j in self.shown_indices(*a.shape)[1] if j is not None]
+        qs = {idx: self.trace.entry(v)[0] for idx, v in np.ndenumerate(a)}
+        if any(m.rounded for m in shown) and any(self.is_fraction(q) for q in qs.values()):
+            for idx, q in qs.items():
+                if self.is_fraction(q):
+                    cells[idx] = self.decimal(q)
+        return cells
+
+    def _common_denominator(self, a, prefer):
         """The report's ¼[…]: a denominator shared by the entries, factored out (exact mode
         only) when some entry would be a fraction.  Not for tenths (0.3, 0.5 read better as
         they are), nor past 1000 or with numerators of four digits."""
@@ -235,13 +150,13 @@ class Printer:
         d = math.lcm(*[q.denominator for q in qs])
         if d == 1 or is_pow10(d):
             return None, None
-        if self.prefer_den and self.prefer_den % d == 0:
+        if prefer and prefer % d == 0:
             # the backward pass carries the loss's 1/m: the report factors ¼ out of every
             # matrix of it, ¼[0 −2 −6] rather than [0 −0.5 −1.5]
-            ints = [int(q * self.prefer_den) for q in qs]
+            ints = [int(q * prefer) for q in qs]
             if max(abs(v) for v in ints) < 100:
-                return self.prefer_den, np.array(ints, dtype=object).reshape(a.shape)
-        if d > 1000 or all(r"\frac" not in self.fraction(q) for q in qs):   # 0.25, 8.75 stay so
+                return prefer, np.array(ints, dtype=object).reshape(a.shape)
+        if d > 1000 or not any(self.is_fraction(q) for q in qs):   # 0.25, 8.75 stay so
             return None, None
         # stacked fractions (13/160 over −13/320), or one beside a decimal (13/128 beside
         # −0.1625), read worse than 1/320 [26 −78; −13 39] and 1/640 [65 −104]
@@ -250,28 +165,22 @@ class Printer:
             return None, None
         return d, np.array(ints, dtype=object).reshape(a.shape)
 
-    def _bmatrix(self, a, raw=False):
-        rows, cols = a.shape
+    def grid(self, texts) -> Math:
+        """A matrix of ready texts (a student's own numbers, as written) laid out as `matrix`."""
+        return self._bmatrix(np.vectorize(Math, otypes=[object])(np.asarray(texts, dtype=object)))
+
+    def _bmatrix(self, cells) -> Math:
+        rows, cols = cells.shape
         r_idx, c_idx = self.shown_indices(rows, cols)
-        cell = (lambda v: str(v)) if raw else self.number
-        if not raw:
-            texts = [self.number(a[i, j]) for i in r_idx if i is not None for j in c_idx if j is not None]
-            if any(t.rounded for t in texts) and any(r"\frac" in t for t in texts):
-                cell = self._decimal_cell    # one matrix, one kind of number: no ⅓ beside 0.1650
         lines = []
         for i in r_idx:
             if i is None:
                 lines.append(" & ".join(r"\vdots" if j is not None else r"\ddots" for j in c_idx))
                 continue
-            lines.append(" & ".join(r"\cdots" if j is None else cell(a[i, j]) for j in c_idx))
-        return r"\begin{bmatrix} " + r" \\ ".join(lines) + r" \end{bmatrix}"
-
-    def _decimal_cell(self, v):
-        out = self.number(v)
-        if r"\frac" in out:
-            out = Shown(self.decimal(self.trace.entry(v)[0]))
-            out.rounded = self._rounded = True
-        return out
+            lines.append(" & ".join(r"\cdots" if j is None else cells[i, j].text for j in c_idx))
+        shown = [cells[i, j] for i in r_idx if i is not None for j in c_idx if j is not None]
+        return Math(r"\begin{bmatrix} " + r" \\ ".join(lines) + r" \end{bmatrix}", ATOM,
+                    any(m.rounded for m in shown), len(r_idx))
 
     def shown_indices(self, rows, cols):
         """Row and column indices printed (None where dots stand in for the rest)."""
@@ -286,149 +195,150 @@ class Printer:
         return r"{\times}".join(str(d) for d in s)
 
     # -- formulas -----------------------------------------------------------------------------
-    def formula(self, node) -> str:
+    def formula(self, node) -> Math:
         """The general formula, in symbols."""
         return self._print(node, None)
 
-    def substituted(self, node, parts) -> str:
-        """The same formula with the recorded matrices in place of the symbols."""
-        return self._print(node, parts)
+    def substituted(self, node, parts, den=None) -> Math:
+        """The same formula with the recorded matrices in place of the symbols (`den`: as
+        for `matrix`)."""
+        return self._print(node, _Values(parts, den))
 
-    def _print(self, node, parts):
-        return getattr(self, "_print_" + type(node).__name__)(node, parts)
+    def _print(self, node, vals) -> Math:
+        return getattr(self, "_print_" + type(node).__name__)(node, vals)
 
-    def _val(self, node, parts, factor=True):
-        return self.matrix(parts[id(node)], factor)
+    def _val(self, node, vals, factor=True) -> Math:
+        return self.matrix(vals.parts[id(node)], factor, vals.den)
 
-    def _print_Ref(self, node, parts):
-        if parts is None:
-            return self.n.symbol(node.name)
-        return self._val(node, parts, factor=node.name not in self.givens)
+    def _print_Ref(self, node, vals):
+        if vals is None:
+            return self.n.math(node.name)
+        return self._val(node, vals, factor=node.name not in self.givens)
 
-    def _print_Const(self, node, parts):
-        return latex_exact(node.q)       # Adam's ε: 10^{-8}, not 0.00000001
+    def _print_Const(self, node, vals):
+        if vals is None and node.param is not None:
+            return param_math(node.param)           # η, 1 − β₁: the formula line
+        return const(node.q, param=node.param is not None)
 
-    def _print_MatMul(self, node, parts):
+    def _print_MatMul(self, node, vals):
+        a, b = (self._print(x, vals) for x in node.args)
+        return op("matmul" if vals is None else "juxtapose", a, b)
+
+    def _print_T(self, node, vals):
+        a = node.args[0]
+        if vals is not None:      # a given matrix transposed keeps its own numbers (no ½[…])
+            return self._val(node, vals, factor=not (isinstance(a, ops.Ref) and a.name in self.givens))
+        if isinstance(a, ops.Ref):
+            t = self.n.transposed(a.name)     # the report's A^{[l-1]T}
+            if t is not None:
+                return t
+        return power(self._print(a, None), r"\mathsf{T}")
+
+    def _print_Add(self, node, vals):
+        return op("+", *(self._print(x, vals) for x in node.args))
+
+    def _print_Sub(self, node, vals):
+        return op("-", *(self._print(x, vals) for x in node.args))
+
+    def _print_Mul(self, node, vals):
         a, b = node.args
-        return self._paren(a, parts) + (r" \, " if parts is None else " ") + self._paren(b, parts)
+        kind = "scalar" if isinstance(a, ops.Const) or isinstance(b, ops.Const) else "odot"
+        return op(kind, self._print(a, vals), self._print(b, vals))
 
-    def _print_T(self, node, parts):
-        if parts is not None:      # a given matrix transposed keeps its own numbers (no ½[…])
-            a = node.args[0]
-            return self._val(node, parts, factor=not (isinstance(a, ops.Ref) and a.name in self.givens))
-        s = self._print(node.args[0], None)
-        m = re.fullmatch(r"(\\?[A-Za-z]+|\\tilde\{W\})\^\{(.*)\}", s)
-        if m:   # the report's A^{[l-1]T}
-            return r"%s^{%s\mathsf{T}}" % (m.group(1), m.group(2))
-        return r"\left(" + s + r"\right)^{\mathsf{T}}"
+    def _print_Div(self, node, vals):
+        a, b = (self._print(x, vals) for x in node.args)
+        return frac(a, b) if vals is None else op("oslash", a, b)
 
-    def _print_Add(self, node, parts):
-        return f"{self._print(node.args[0], parts)} + {self._print(node.args[1], parts)}"
+    def _print_Square(self, node, vals):
+        return power(self._print(node.args[0], vals), "2" if vals is None else r"\odot 2")
 
-    def _print_Sub(self, node, parts):
-        return f"{self._print(node.args[0], parts)} - {self._paren(node.args[1], parts)}"
+    def _print_Power(self, node, vals):
+        exp = node.exponent if vals is None and node.exponent else str(node.k)   # β₁^t, then 0.9^1
+        return power(self._print(node.args[0], vals), exp)
 
-    def _print_Mul(self, node, parts):
-        a, b = node.args
-        if isinstance(a, ops.Const) or isinstance(b, ops.Const):
-            return f"{self._paren(a, parts)} \\, {self._paren(b, parts)}"
-        return f"{self._paren(a, parts)} \\odot {self._paren(b, parts)}"
+    def _print_Sqrt(self, node, vals):
+        return wrap(r"\sqrt{%s}", self._print(node.args[0], vals))
 
-    def _print_Div(self, node, parts):
-        a, b = node.args
-        if parts is None:
-            return r"\frac{%s}{%s}" % (self._print(a, None), self._print(b, None))
-        return f"{self._paren(a, parts)} \\oslash {self._paren(b, parts)}"
+    def _print_Bias(self, node, vals):
+        return self._print(node.args[0], vals)
 
-    def _print_Square(self, node, parts):
-        return _power(self._paren(node.args[0], parts), "2" if parts is None else r"\odot 2")
+    def _print_SumSamples(self, node, vals):
+        inner = self._print(node.args[0], vals)
+        if vals is None:
+            inner = inner if inner.prec >= POWER else paren(inner)
+            return wrap(r"\sum_{i} %s_{i}", inner, prec=SUM)
+        return wrap(r"\sum_{i} %s", inner, prec=SUM)
 
-    def _print_Power(self, node, parts):
-        return _power(self._paren(node.args[0], parts), str(node.k))
-
-    def _print_Sqrt(self, node, parts):
-        return r"\sqrt{%s}" % self._print(node.args[0], parts)
-
-    def _print_Bias(self, node, parts):
-        return self._print(node.args[0], parts)
-
-    def _print_SumSamples(self, node, parts):
-        if parts is None:
-            return r"\sum_{i} %s_{i}" % self._paren(node.args[0], None)
-        return r"\sum_{i} " + self._print(node.args[0], parts)
-
-    def _print_Act(self, node, parts):
-        inner = self._print(node.args[0], parts)
+    def _print_Act(self, node, vals):
+        inner = self._print(node.args[0], vals)
         if node.kind == "identity":      # A = Z, written so
             return inner
-        return r"%s\left(%s\right)" % (ACT_SYMBOL[node.kind], inner)
+        return call(ACT_SYMBOL[node.kind], inner)
 
-    def _print_ActGrad(self, node, parts):
-        if parts is not None:
-            return self._val(node, parts)
-        z, a = node.args
+    def _print_ActGrad(self, node, vals):
+        if vals is not None:
+            return self._val(node, vals)
+        z, a = (self._print(x, None) for x in node.args)
         if node.kind == "sigmoid":
-            A = self._print(a, None)
-            return r"%s \odot \left(1 - %s\right)" % (A, A)
+            return op("odot", a, op("-", Math("1"), a))
         if node.kind == "tanh":
-            return "1 - " + _power(self._paren(a, None), r"\odot 2")
-        return r"%s'\left(%s\right)" % (ACT_SYMBOL[node.kind], self._print(z, None))
+            return op("-", Math("1"), power(a, r"\odot 2"))
+        return call(ACT_SYMBOL[node.kind] + "'", z)
 
-    def _print_SoftmaxBack(self, node, parts):
-        if parts is not None:
-            da, a = node.args
-            return r"%s \odot \left(%s - \mathbf{1}\mathbf{1}^{\mathsf{T}} (%s \odot %s)\right)" % (
-                self._val(a, parts), self._val(da, parts), self._val(da, parts), self._val(a, parts))
-        da, a = (self._print(x, None) for x in node.args)
-        return r"%s \odot \left(%s - \textstyle\sum_k (%s \odot %s)_k\right)" % (a, da, da, a)
+    def _print_SoftmaxBack(self, node, vals):
+        da, a = node.args
+        if vals is not None:
+            da, a = self._val(da, vals), self._val(a, vals)
+            ones = Math(r"\mathbf{1}\mathbf{1}^{\mathsf{T}}", POWER)
+            return op("odot", a, op("-", da, op("juxtapose", ones, op("odot", da, a))))
+        da, a = self._print(da, None), self._print(a, None)
+        total = wrap(r"\textstyle\sum_k %s_k", paren(op("odot", da, a)), prec=PRODUCT)
+        return op("odot", a, op("-", da, total))
 
-    def _print_Loss(self, node, parts):
-        return loss_formula(node, self.n)
+    def _print_Loss(self, node, vals):
+        return Math(loss_formula(node, self.n), NEG if node.kind != "mse" else SUM)
 
-    def _print_LossGrad(self, node, parts):
-        yh, y = node.args
-        c = self._coef(node.factor(parts[id(y)]) if parts is not None else None, node)
+    def _print_LossGrad(self, node, vals):
+        yh, y = (self._print(x, vals) for x in node.args)
+        c = self._coef(node.factor(vals.parts[id(node.args[1])]) if vals is not None else None, node)
         if node.loss.kind == "mse":
-            inner = f"{self._print(yh, parts)} - {self._print(y, parts)}"
-            return f"{c}\\left({inner}\\right)"
+            return scaled(c, op("-", yh, y))
         if node.loss.kind == "cross_entropy":
-            return f"-{c}\\, {self._print(y, parts)} \\oslash {self._print(yh, parts)}"
-        return (f"{c}\\left({self._print(yh, parts)} - {self._print(y, parts)}\\right) \\oslash "
-                f"\\left({self._print(yh, parts)} \\odot (1 - {self._print(yh, parts)})\\right)")
+            return neg(scaled(c, op("oslash", y, yh)))
+        return op("oslash", scaled(c, op("-", yh, y)), op("odot", yh, op("-", Math("1"), yh)))
 
-    def _print_FusedDelta(self, node, parts):
-        yh, y = node.args
-        c = self._coef(node.grad.factor(parts[id(y)]) if parts is not None else None, node.grad)
-        return f"{c}\\left({self._print(yh, parts)} - {self._print(y, parts)}\\right)"
+    def _print_FusedDelta(self, node, vals):
+        yh, y = (self._print(x, vals) for x in node.args)
+        c = self._coef(node.grad.factor(vals.parts[id(node.args[1])]) if vals is not None else None, node.grad)
+        return scaled(c, op("-", yh, y))
 
-    def _coef(self, value, grad):
-        """The constant in front of ∂J/∂Ŷ: symbolic (2s/m) or its number."""
+    def _coef(self, value, grad) -> Math | None:
+        """The constant in front of ∂J/∂Ŷ: symbolic (2s/m) or its number; None for 1."""
         if value is not None:
-            return "" if value == 1 else self._print_Const(ops.Const(value), None)
-        o, kind = grad.loss.opts, grad.loss.kind
-        num = 2 * Fraction(o.get("scale", 1)) if kind == "mse" else Fraction(1)
-        den = []
-        if o["samples"] == "mean":
-            den.append("m")
-        if o.get("outputs") == "mean":
-            den.append("n")
-        if not den:
-            return "" if num == 1 else self._print_Const(ops.Const(num), None)
-        top = "" if num == 1 else self._print_Const(ops.Const(num), None)
-        if num.denominator != 1:
-            return r"\frac{%d}{%d%s}" % (num.numerator, num.denominator, "".join(den))
-        return r"\frac{%s}{%s}" % (top or "1", "".join(den))
-
-    def _paren(self, node, parts):
-        s = self._print(node, parts)
-        if isinstance(node, (ops.Add, ops.Sub)) or (isinstance(node, ops.Mul) and parts is None
-                                                    and not isinstance(node.args[0], ops.Const)):
-            return r"\left(" + s + r"\right)"
-        return s
+            return None if value == 1 else const(value)
+        d, o = LOSSES[grad.loss.kind], grad.loss.opts
+        num, per = d.grad_scale(o), d.per(o)
+        if not per:
+            return None if num == 1 else const(num)
+        return Math(_coefficient(num, per), POWER)
 
 
+def const(q, param=False) -> Math:
+    """A constant: a hyperparameter as the file writes it (0.05), a coefficient exactly
+    (\\frac{1}{8}); 10^{-8} for small ones."""
+    text = latex_param(q) if param else latex_exact(q)
+    prec = PRODUCT if r"\cdot" in text else (POWER if "frac" in text or "^" in text else ATOM)
+    return _signed(text, q < 0, prec)
 
 
+class _Values:
+    """What a substituted formula reads: the recorded parts, and the denominator to factor."""
+
+    def __init__(self, parts, den):
+        self.parts, self.den = parts, den
+
+
+_signed = tex.number
 
 
 ACT_SYMBOL = {"identity": r"\mathrm{id}", "relu": r"\mathrm{ReLU}", "leaky_relu": r"\mathrm{LReLU}",
@@ -455,11 +365,9 @@ ACT_DERIVATIVE = {
 
 def loss_formula(node, n: Notation) -> str:
     """J as a textbook writes it: one coefficient in front, 1/(2m) Σ Σ, not ½ · 1/m Σ Σ."""
-    o = node.opts
+    d, o = LOSSES[node.kind], node.opts
     yh, y = r"\hat{y}", "y"
-    per = ("m" if o["samples"] == "mean" else "") + ("n" if o.get("outputs") == "mean" else "")
-    scale = Fraction(o["scale"]) if node.kind == "mse" else Fraction(1)
-    c = _coefficient(scale, per)
+    c = _coefficient(d.scale(o), d.per(o))
     sums = r"\sum_{i=1}^{m} \sum_{k=1}^{n}"
     if node.kind == "mse":
         return rf"{c}{sums} \left({yh}_{{ik}} - {y}_{{ik}}\right)^2"
@@ -477,32 +385,6 @@ def _coefficient(scale: Fraction, per: str) -> str:
         return str(scale) if scale.denominator == 1 else r"\frac{%d}{%d}" % (scale.numerator, scale.denominator)
     den = ("" if scale.denominator == 1 else str(scale.denominator)) + per
     return r"\frac{%d}{%s}" % (scale.numerator, den)
-
-
-def _power(base: str, exp: str) -> str:
-    """base^{exp}, parenthesised when the exponent could be read as applying to part of the
-    base: one with a superscript (A^{[1]}), a fraction, a factored matrix (¼[…]), a sign."""
-    return (r"\left(" + base + r"\right)" if needs_paren(base) else base) + "^{" + exp + "}"
-
-
-def needs_paren(base: str) -> bool:
-    """Whether `base` must be parenthesised to carry an exponent."""
-    if base.startswith(r"\left(") and base.endswith(r"\right)"):
-        return False
-    return "^" in base or base.startswith((r"\frac", "-")) or r"\cdot" in base
-
-
-
-
-
-
-
-
-
-
-def _precise(v, f):
-    """The value a rounded display reads: an exact field's 60 digits, else the float."""
-    return v.decimal() if isinstance(v, Real) else f
 
 
 def _terminates(q: Fraction, digits: int) -> bool:

@@ -14,9 +14,12 @@ from fractions import Fraction
 import numpy as np
 
 from .. import ops
+from ..losses import LOSSES
 from ..messages import terminal_safe
 from ..numtext import plain, rounded, unicode_power
-from .printer import Printer, Shown
+from .printer import Printer
+from .notation import PARAMS
+from .tex import SUM, Math
 
 WIDTH = 100          # the title's underline at most
 BLANK = "____"       # a box to write in, on the blank sheet
@@ -25,7 +28,6 @@ SECTIONS = {"forward": "Forward pass", "loss": "Loss", "backward": "Backward pas
             "update": "Update", "state": "Update"}
 ACT = {"identity": "id", "relu": "ReLU", "leaky_relu": "LReLU", "sigmoid": "σ", "tanh": "tanh",
        "softmax": "softmax"}
-LOSS_WORDS = {"mse": "squared error", "cross_entropy": "cross-entropy", "bce": "binary cross-entropy"}
 
 
 class TextPrinter(Printer):
@@ -33,23 +35,22 @@ class TextPrinter(Printer):
 
     def text_fraction(self, q: Fraction) -> str:
         """Printer.fraction's choice (integer, decimal, fraction, rounded), a fraction p/q."""
-        shown = self.fraction(q)
-        return f"{q.numerator}/{q.denominator}" if r"\frac" in shown else shown
+        return f"{q.numerator}/{q.denominator}" if self.is_fraction(q) else self.fraction(q).text
 
-    def decimal(self, x) -> str:
-        return rounded(x, self.decimals, power=unicode_power)
+    def decimal(self, x) -> Math:
+        return Math(rounded(x, self.decimals, power=unicode_power), rounded=True)
 
-    def number(self, v) -> str:
+    def number(self, v, negate=False) -> Math:
         q, f, form = self.trace.entry(v)
         if q is None and f is None:       # symbolic: the formula as sympy writes it
-            return Shown(form)
-        shown = super().number(v)          # the worksheet's choice, and whether it is rounded
-        out = Shown((self.text_fraction(q) if q is not None else shown).replace("-", "−"))
-        out.rounded = shown.rounded
-        return out
+            return Math(form)
+        shown = super().number(v, negate)          # the worksheet's choice, and whether it is rounded
+        text = self.text_fraction(-q if negate else q) if q is not None else shown.text
+        return Math(text.replace("-", "−"), shown.prec, shown.rounded)
 
-    def cells(self, value, name=None) -> tuple[str, list[list[str]]]:
-        """(a factor in front, the entries as rows of text): a bias vector along the feature
+    def cells(self, value, name=None) -> tuple[str, list[list[str]], bool]:
+        """(a factor in front, the entries as rows of text, whether one is shown rounded): a
+        bias vector along the feature
         axis, dots where a big matrix is elided, a shared denominator factored out as the
         worksheet does (1/32 · [26 −78]), one kind of number per matrix (no 1/3 beside 0.1650)."""
         a = np.asarray(value, dtype=object)
@@ -59,15 +60,16 @@ class TextPrinter(Printer):
             a = a[:, None] if self.feat == 0 else a[None, :]
         factor = ""
         if not self.blank and name not in self.givens:
-            d, ints = self._common_denominator(a)
+            d, ints = self._common_denominator(a, None)
             if d:
                 factor, a = f"1/{d} ·", ints
         r_idx, c_idx = self.shown_indices(*a.shape)
-        texts = {(i, j): (BLANK if self.blank else self.number(a[i, j]))
+        texts = {(i, j): (Math(BLANK) if self.blank else self.number(a[i, j]))
                  for i in r_idx if i is not None for j in c_idx if j is not None}
-        if any(t.rounded for t in texts.values() if isinstance(t, Shown)) and any("/" in t for t in texts.values()):
-            texts = {k: (self.decimal(self.trace.entry(a[k])[0]) if "/" in t else t) for k, t in texts.items()}
-        return factor, [["⋮" if i is None else ("⋯" if j is None else texts[i, j]) for j in c_idx] for i in r_idx]
+        if any(t.rounded for t in texts.values()) and any("/" in t.text for t in texts.values()):
+            texts = {k: (self.decimal(self.trace.entry(a[k])[0]) if "/" in t.text else t) for k, t in texts.items()}
+        rows = [["⋮" if i is None else ("⋯" if j is None else texts[i, j].text) for j in c_idx] for i in r_idx]
+        return factor, rows, any(t.rounded for t in texts.values())
 
 
 def width(s: str) -> int:
@@ -159,6 +161,9 @@ class Formula:
         return self.s(n.name)
 
     def _Const(self, n):
+        if n.param is not None:
+            text, prec = PARAMS[n.param][1:]
+            return f"({text})" if prec == SUM else text
         return constant_text(n.q)
 
     def _MatMul(self, n):
@@ -185,7 +190,7 @@ class Formula:
         return self.paren(n.args[0]) + "²"
 
     def _Power(self, n):
-        return self.paren(n.args[0]) + "^" + str(n.k)
+        return self.paren(n.args[0]) + "^" + (n.exponent or str(n.k))
 
     def _Sqrt(self, n):
         return f"√({self.p(n.args[0])})"
@@ -230,9 +235,8 @@ class Formula:
         return f"{self._coef(n.grad, y)}({self.p(yh)} − {self.p(y)})"
 
     def _Loss(self, n):
-        o = n.opts
-        per = ("m" if o["samples"] == "mean" else "") + ("n" if o.get("outputs") == "mean" else "")
-        scale = Fraction(o["scale"]) if n.kind == "mse" else Fraction(1)
+        d = LOSSES[n.kind]
+        per, scale = d.per(n.opts), d.scale(n.opts)
         den = ("" if scale.denominator == 1 else str(scale.denominator)) + per
         c = (f"{scale.numerator}/({den}) " if len(den) > 1 else f"{scale.numerator}/{den} ") if den else \
             ("" if scale == 1 else f"{plain(scale)} ")
@@ -261,9 +265,8 @@ def quantity_lines(pr: TextPrinter, symbols: Symbols, q) -> list[str]:
          NAME ≈ ⎡ ... ⎤ (the relation on the middle row)"""
     name = symbols(q.name)
     formula = Formula(symbols, q.parts)(q.expr) if q.expr is not None else None
-    pr.mark()
-    factor, cells = pr.cells(q.value, q.name)
-    rel = "≈" if pr.rounded() or pr.hand_rounded(q) else "="
+    factor, cells, rounded_ = pr.cells(q.value, q.name)
+    rel = "≈" if rounded_ or pr.hand_rounded(q) else "="
     if pr.blank and q.expr is not None:
         rel = "="
     shape = "×".join(str(d) for d in np.shape(q.value)) or "scalar"
@@ -298,9 +301,9 @@ def header_lines(trace, symbols, decimals) -> list[str]:
                                   for L in p.layers]
     out.append("Network: " + " → ".join(sizes))
     J = trace.steps[0].quantities["J"]
-    out.append(f"Loss: {LOSS_WORDS.get(p.loss, p.loss)}, J = {Formula(symbols, J.parts)(J.expr)}, "
+    out.append(f"Loss: {LOSSES[p.loss].words}, J = {Formula(symbols, J.parts)(J.expr)}, "
                f"m = {len(trace.steps[0].batch)} samples" + (" per batch" if len(p.batches()) > 1 else ""))
-    opt = ", ".join(f"{k} {_opt_text(v)}" for k, v in p.opt_opts.items() if v not in (0, False, None))
+    opt = ", ".join(_opt_item(k, v) for k, v in p.opt_opts.items() if v not in (0, False, None))
     out.append(f"Optimizer: {p.optimizer}" + (f" ({opt})" if opt else ""))
     if p.round is not None:
         out.append(f"Numbers: hand mode, every quantity rounded to {p.round} decimals (halves away from "
@@ -308,6 +311,15 @@ def header_lines(trace, symbols, decimals) -> list[str]:
     else:
         out.append(f"Numbers: {p.numbers}; values that are not exact shown to {decimals} decimals, marked ≈")
     return out + [""]
+
+
+def _opt_item(key, v) -> str:
+    """lr 0.1 as the formulas name it: η = 0.1; β₁ = 0.9, β₂ = 0.999; nesterov."""
+    if key == "betas":
+        return f"{PARAMS['beta1'][1]} = {_opt_text(v[0])}, {PARAMS['beta2'][1]} = {_opt_text(v[1])}"
+    if key in PARAMS:
+        return f"{PARAMS[key][1]} = {constant_text(v)}"
+    return key if v is True else f"{key} {_opt_text(v)}"
 
 
 def _opt_text(v):
