@@ -38,8 +38,8 @@ ROW0, COL0 = 56, 96        # the least spacing of rows and columns
 MISS = 0.5                 # rows by which a wire passes a node of a column it crosses
 COL_GROWTH = (1, 1.1, 1.2, 1.35, 1.5, 1.7)        # spacings tried when labels are crowded,
 ROW_GROWTH = (1, 1.15, 1.3, 1.5, 1.75, 2, 2.3)     # as multiples of the least
-TRIES, WIDEN, GROW_COL = 16, 4, 1.2
-PAGE = 560                 # the width of a page's text (17 cm) in drawing units
+TRIES, WIDEN, GROW_COL = 42, 4, 1.2
+PAGE, TALL = 560, 300      # a page's text width (17 cm); a drawing that still fits below a title (9 cm)
 CANDIDATES = 17            # spots tried along each wire
 ROOM = (12, 8, 5, CLEAR)   # room around a label, the most first
 NAME_SIDES = (-90, -60, -120, -30, -150, 90, 60, 120)   # a node's name: above it, else around (degrees, y down)
@@ -273,7 +273,7 @@ def _spacings(places, col0):
 
     def cost(g):
         width, height = cols * col0 * g[0] + 100, rows * ROW0 * g[1] + 60
-        return width + 3 * max(0.0, width - PAGE) + 0.7 * height
+        return width + 3 * max(0.0, width - PAGE) + 0.7 * height + 2 * max(0.0, height - TALL)
     return sorted(((c, r) for c in COL_GROWTH for r in ROW_GROWTH), key=cost)
 
 
