@@ -153,3 +153,13 @@ def test_control_characters_and_apostrophes_in_names(fmt):
     assert shown in out
     # worksheets drop the controls; the terminal's text shows them as escapes
     assert (r"h\x07\x1b[2J\x85" if fmt == "text" else "h[2J") in out
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "latex"])
+def test_bidi_overrides_and_separators_in_a_title_never_reach_the_sheet(fmt):
+    """U+202E (right-to-left override) would show 'txt.exe' as 'exe.txt'; U+2028 breaks lines."""
+    p = make({**ROWS_1_1, "title": "Quiz \u202eevil\u2066\u2028 1", "data": {"x": [[1]], "y": [[0]]},
+              "network": [{"linear": {"W": [[1]], "b": [0]}}]})
+    out = trace(p).render(fmt)
+    assert not re.search("[\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]", out)
+    assert "Quiz evil 1" in out
