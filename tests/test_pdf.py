@@ -104,3 +104,24 @@ def test_random_problems_compile_in_every_mode(seed, tmp_path):
             f.mkdir()
             log = compile_tex(t.render("latex", detail=detail, blank=blank), f)
             assert "Overfull \\hbox" not in log, (k, detail, blank)
+
+
+@needs_pdflatex
+@pytest.mark.parametrize("case", ["blank line and & in a name", "700 input features"])
+def test_text_and_widths_that_broke_pdflatex_compile(tmp_path, case):
+    """Issue 15.5: a notation name with '&' and a blank line (a \\par inside a macro's
+    argument) and 700 input features ("Dimension too large" in the data table) compile."""
+    if case.startswith("blank"):
+        d = {"layout": "rows", "loss": "mse", "optimizer": {"sgd": {"lr": "1/2"}},
+             "notation": {"names": ["R&D", "out\n\nx"]}, "data": {"x": [[1]], "y": [[0]]},
+             "network": [{"linear": {"W": [[1]], "b": [0]}}, "relu", {"linear": {"W": [[1]], "b": [0]}}]}
+    else:
+        d = {"layout": "rows", "loss": "mse", "numbers": "float", "optimizer": {"sgd": {"lr": "0.1"}},
+             "data": {"x": [[k % 2 for k in range(700)], [(k // 3) % 2 for k in range(700)]], "y": [[0], [1]]},
+             "network": [{"linear": {"W": [["0.001"] * 700], "b": [0]}}]}
+    from conftest import make
+    tex = trace(make(d)).render("latex")
+    compile_tex(tex, tmp_path)
+    if case.startswith("700"):      # the data table shows the first and last columns, as X does
+        table = tex[tex.index("{Data}"):tex.index("{Given matrices}")]
+        assert "x_{1}" in table and "x_{700}" in table and "x_{350}" not in table and r"\cdots" in table

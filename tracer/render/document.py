@@ -522,15 +522,20 @@ def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=Non
 def data_table(pr, p):
     """The data as the file gives it, one row per sample (numbered from 1)."""
     n_in, n_out = len(p.x[0]), len(p.y[0])
-    head = [f"x_{{{k + 1}}}" for k in range(n_in)] + [f"y_{{{k + 1}}}" for k in range(n_out)]
+    # many features or outputs: first and last columns, as the matrices show them (700
+    # columns would be "Dimension too large" in LaTeX)
+    (_, xs), (_, ys) = pr.shown_indices(1, n_in), pr.shown_indices(1, n_out)
+    head = [r"\cdots" if k is None else f"x_{{{k + 1}}}" for k in xs] + \
+           [r"\cdots" if k is None else f"y_{{{k + 1}}}" for k in ys]
     F = pr.trace.field
     rows = []
     shown, _ = pr.shown_indices(len(p.x), 1)     # a long data set: first and last samples
     for s in shown:
         if s is None:
-            rows.append({"sample": r"\vdots", "cells": [r"\vdots"] * (n_in + n_out)})
+            rows.append({"sample": r"\vdots", "cells": [r"\vdots"] * len(head)})
             continue
-        cells = [pr.number(F.const(Fraction(v))).text for v in list(p.x[s]) + list(p.y[s])]
+        cells = [r"\cdots" if k is None else pr.number(F.const(Fraction(row[k]))).text
+                 for row, ks in ((p.x[s], xs), (p.y[s], ys)) for k in ks]
         rows.append({"sample": s + 1, "cells": cells})
     return {"head": head, "rows": rows, "n_in": n_in, "n_out": n_out}
 

@@ -36,7 +36,9 @@ def _latex_char(c):
     if c in _LATEX_UNICODE:
         return _LATEX_UNICODE[c]
     if _control(c):
-        return "" if c not in "\n\t" else c    # no control character (C0, DEL, C1) reaches the file
+        # no control character (C0, DEL, C1) reaches the file; a line break is a space (a
+        # blank line would be \par, which ends a macro's argument: "Paragraph ended before")
+        return " " if c in "\n\t" else ""
     o = ord(c)
     if o < 0x180 or c in "–—‘’“”…→←•€":
         return c
