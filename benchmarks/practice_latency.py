@@ -105,6 +105,8 @@ def main(argv=None):
     args = ap.parse_args(argv)
     bodies = []
     for d in sorted(p.parent for p in EXAMPLES.glob("*/problem.yaml")):
+        if d.name.startswith("graph_"):        # the practice page takes network problems only
+            continue
         if (d / "seed_answers.yaml").exists():
             bodies.append((d.name, "seed answers", seed_body(d / "seed_answers.yaml")))
         bodies.append((d.name, "whole sheet", whole_sheet(d.name)))
