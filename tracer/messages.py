@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 # C0 and C1 controls, DEL, U+2028/2029 (line breaks to some terminals), and the bidi
-# embeddings, overrides and isolates (they reorder what follows on the line).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# embeddings, overrides and isolates (they reorder what follows on the line).  Worksheets
+# drop the same characters (render/escape.py).
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
@@ -30,7 +31,7 @@ MESSAGE_LIMIT = 2000
 def terminal_safe(text: str) -> str:
     """`text` with every character that could steer a terminal written as an escape, and
     at most MESSAGE_LIMIT characters."""
-    s = _UNSAFE.sub(_escape, str(text))
+    s = UNSAFE.sub(_escape, str(text))
     return s if len(s) <= MESSAGE_LIMIT else s[: MESSAGE_LIMIT - 1] + "…"
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from ..messages import UNSAFE
+
 _LATEX = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
     "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
@@ -52,13 +54,11 @@ def latex_escape(text) -> str:
                    else "".join(_latex_char(c) for c in p) for p in parts)
 
 
-_INVISIBLE = set("\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
 def _control(c) -> bool:
     """C0, DEL and C1 controls, line/paragraph separators and the bidi marks and overrides
-    (which would reorder what a reader sees): dropped from every output."""
-    return c < " " or "\x7f" <= c <= "\x9f" or c in _INVISIBLE
+    (which would reorder what a reader sees): dropped from every output, the characters
+    the terminal's messages show escaped."""
+    return UNSAFE.match(c) is not None
 
 
 _MD_SPECIAL = set("\\`*_<>$|~#")
