@@ -103,10 +103,12 @@ def main(argv=None):
     ap.add_argument("--cli-runs", type=int, default=3, help="trace-net check runs per body (default 3)")
     ap.add_argument("--json", help="also write every timing to this file")
     args = ap.parse_args(argv)
+    from tracer.graph.problem import is_graph
+    from tracer.problem import load_yaml
     bodies = []
     for d in sorted(p.parent for p in EXAMPLES.glob("*/problem.yaml")):
-        if d.name.startswith("graph_"):        # the practice page takes network problems only
-            continue
+        if is_graph(load_yaml((d / "problem.yaml").read_text(), str(d))):
+            continue                            # the practice page takes network problems only
         if (d / "seed_answers.yaml").exists():
             bodies.append((d.name, "seed answers", seed_body(d / "seed_answers.yaml")))
         bodies.append((d.name, "whole sheet", whole_sheet(d.name)))

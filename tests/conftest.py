@@ -19,6 +19,18 @@ def make(d, **over):
     return parse_problem({**d, **over})
 
 
+def refused(r, *words):
+    """A CliRunner result: exit status 2, one line starting 'Error: ', no traceback, holding
+    every word; returns that line."""
+    assert r.exit_code == 2, r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), r.output
+    for w in words:
+        assert w in lines[0], lines[0]
+    return lines[0]
+
+
 def run(d, **over):
     return trace(make(d, **over))
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import refused
 from tracer.cli import main
 from tracer.messages import MESSAGE_LIMIT, quoted, terminal_safe
 
@@ -19,15 +20,10 @@ EVIL = "\x1b[2J\x1b[32mAll good\nError: none\u202e\x85\x07"
 
 
 def one_line(r, *words):
-    assert r.exit_code == 2, r.output
-    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
-    lines = r.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), r.output
+    line = refused(r, *words)
     for c in "\x1b\x07\x85\u202e":
         assert c not in r.output, f"{c!r} reached the terminal"
-    for w in words:
-        assert w in lines[0], lines[0]
-    return lines[0]
+    return line
 
 
 def yaml_text(s):

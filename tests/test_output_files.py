@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import refused
 from tracer.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,15 +29,6 @@ def here(tmp_path, monkeypatch):
 
 def invoke(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def refused(r, *words):
-    assert r.exit_code == 2, r.output
-    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
-    lines = r.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), r.output
-    for w in words:
-        assert w in lines[0], lines[0]
 
 
 def worksheet():

@@ -16,12 +16,14 @@ from click.testing import CliRunner
 
 import tracer
 from tracer.cli import main
+from tracer.graph.problem import is_graph
+from tracer.problem import load_yaml
 from tracer.render.text import Symbols, width
 
 ROOT = Path(__file__).resolve().parent.parent
 # networks only: a scalar graph's text (no steps, no matrices) is tested in test_graph_worksheet
 EXAMPLES = sorted(p.parent.name for p in (ROOT / "worked_examples").glob("*/problem.yaml")
-                  if not p.parent.name.startswith("graph_"))
+                  if not is_graph(load_yaml(p.read_text(), str(p))))
 OR_GATE = ROOT / "worked_examples" / "or_gate" / "problem.yaml"
 SUP = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 

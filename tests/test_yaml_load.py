@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from tracer import ProblemError
+from conftest import refused
 from tracer.cli import main
 from tracer.problem import load_problem, load_yaml
 from tracer.yaml_load import MAX_DEPTH, MAX_NODES
@@ -20,17 +21,6 @@ TEMPLATE = (ROOT / "examples/templates/or_gate.yaml").read_text()
 
 def invoke(*args, input=None):
     return CliRunner().invoke(main, [str(a) for a in args], input=input)
-
-
-def refused(r, *words):
-    """Exit status 2, one line starting 'Error: ', no traceback, holding every word."""
-    assert r.exit_code == 2, r.output
-    assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
-    lines = r.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), r.output
-    for w in words:
-        assert w in lines[0], lines[0]
-    return lines[0]
 
 
 def lr(text):
