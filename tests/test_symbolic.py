@@ -198,12 +198,12 @@ def test_worksheet_writes_seed_004s_local_formulas_not_a_wall():
     t = tracer.trace_file(str(root / "worked_examples" / "relu_three_iterations" / "problem.yaml"),
                           numbers="symbolic", steps=1)
     md = t.render("markdown")
-    assert r"{A^{[1]}}_{11} W^{[2]}_{11} + {A^{[1]}}_{12} W^{[2]}_{12} + b^{[2]}_{1}" in md   # s₃
-    assert r"\max\left(0, {Z^{[1]}}_{11}\right)" in md                                         # f(s₁)
-    assert r"J &= " in md and r"\frac{\left({A^{[3]}}_{11} - y_{11}\right)^{2}}{2}" in md      # ½(ŷ − y)²
+    assert r"A^{[1]}_{11} W^{[2]}_{11} + A^{[1]}_{12} W^{[2]}_{12} + b^{[2]}_{1}" in md   # s₃
+    assert r"\max\left(0, Z^{[1]}_{11}\right)" in md                                       # f(s₁)
+    assert r"J &= " in md and r"\frac{\left(A^{[3]}_{11} - y_{11}\right)^{2}}{2}" in md    # ½(ŷ − y)²
     assert max(len(line) for line in md.splitlines()) < 1200
     # f'(s₁) as the numeric worksheet names it, not sympy's θ(s₁, 0)
-    assert r"\mathrm{ReLU}'\left({Z^{[1]}}_{11}\right)" in md
+    assert r"\mathrm{ReLU}'\left(Z^{[1]}_{11}\right)" in md
     assert r"\theta" not in md
 
 
@@ -218,3 +218,22 @@ def test_relu_derivative_prints_as_relu_prime_and_reads_back_as_heaviside():
     assert F.latex(3 * d) == r"3 \mathrm{ReLU}'\left(z\right)"
     assert F.latex(d ** 2) == r"\left(\mathrm{ReLU}'\left(z\right)\right)^{2}"
     assert sp.sympify(str(d)) == sp.Heaviside(sp.Symbol("z"), 0)
+
+
+@pytest.mark.parametrize("example", ["hagan_1_2_1", "mazur_2_2_2", "tanh_rows"])
+@pytest.mark.parametrize("detail", ["matrix", "entries", "chain"])
+def test_entry_symbols_keep_their_index_in_the_subscript(example, detail):
+    """An entry of a computed quantity is A^{[2]}_{11}, as the numeric sheets' entry lines
+    write it: the index a subscript beside the layer superscript.  {A^{[2]}}_{11} (a group,
+    then the subscript) sets the index after the superscript and reads "A^[2] 11"."""
+    import re
+    import tracer
+    root = Path(__file__).resolve().parent.parent
+    t = tracer.trace_file(str(root / "worked_examples" / example / "problem.yaml"), numbers="symbolic")
+    for fmt in ("latex", "markdown"):
+        text = t.render(fmt, detail=detail)
+        assert not re.search(r"\{[^{}]*\^\{[\[(][^{}]*[\])]\}\}_\{", text), (fmt, detail)
+        # every symbol of a computed layer quantity followed by an index has it in _{...}
+        for m in re.finditer(r"(?<![\\\w])([AZ])\^\{\[(\d)\]\}([^_])", text):
+            assert not m.group(3).isdigit(), (fmt, detail, text[m.start() - 20:m.end() + 20])
+    assert re.search(r"A\^\{\[1\]\}_\{1\d?\}", t.render("latex", detail=detail))

@@ -126,10 +126,12 @@ def test_mfnet_common_denominator_is_factored_as_the_report_does():
     dy = block_of(t, r"\frac{\partial J}{\partial A^{[3]}} &=")
     assert r"\frac{1}{4}\begin{bmatrix} 0 & 0 & 0 & 0 \\ 1 & -1 & 1 & -1 \end{bmatrix}" in dy
     dw = block_of(t, r"\frac{\partial J}{\partial \tilde{W}^{[3]}} &=")
-    assert dw.rstrip().endswith(r"\frac{1}{4}\begin{bmatrix} 0 & 0 & 0 \\ 0 & -2 & -6 \end{bmatrix}")
+    # (W̃'s first row is the constant's, no parameter: grey)
+    g = r"{\color{gray}0}"
+    assert dw.rstrip().endswith(r"\frac{1}{4}\begin{bmatrix} %s & %s & %s \\ 0 & -2 & -6 \end{bmatrix}" % (g, g, g))
     assert r"&= \frac{1}{8}\left[\left(2 - 1\right)^{2} + \left(0 - 1\right)^{2}" in t
     # the report's updated W^[3] = [1 0 0; 0 3 5]
-    assert r"\tilde{W}_{\mathrm{new}}^{[3]} &= \begin{bmatrix} 1 & 0 & 0 \\ 0 & 3 & 5 \end{bmatrix}" in t
+    assert r"\tilde{W}_{\mathrm{new}}^{[3]} &= \begin{bmatrix} {\color{gray}1} & %s & %s \\ 0 & 3 & 5 \end{bmatrix}" % (g, g) in t
 
 
 def test_exact_fractions_are_frac_and_tenths_stay_decimals():

@@ -304,25 +304,24 @@ def _rational_text(q: Fraction, d):
 SHORT = 40      # an operand whose entries are all this short is written out, else named
 
 
-def entry_symbols(F, name, shape, symbol_tex):
+def entry_symbols(F, name, shape, notation):
     """A matrix of fresh symbols for the entries of quantity `name` (z^{[1]}_{11}, …), their
-    LaTeX registered with the field."""
+    LaTeX registered with the field: each entry written as the worksheet's entry lines write
+    it (`notation.entry`: the index in the subscript beside the layer superscript,
+    Z^{[1]}_{11}, never {Z^{[1]}}_{11}, which sets the index after the superscript)."""
     out = np.empty(shape, dtype=object)
-    # a subscript can follow Z^{[1]} or \Delta^{[1]}, not a fraction or a symbol with one
-    base = symbol_tex if r"\frac" not in symbol_tex and "_" not in symbol_tex \
-        else r"\left(" + symbol_tex + r"\right)"
     for idx in np.ndindex(*shape):
         sym = sp.Symbol(name + "__" + "_".join(str(i + 1) for i in idx))
-        F.names[sym] = "{%s}_{%s}" % (base, "".join(str(i + 1) for i in idx)) if idx else base
+        F.names[sym] = notation.entry(name, idx) if idx else notation.symbol(name)
         out[idx] = sym
     return out if shape else out[()]
 
 
-def local_formulas(trace, step, q, symbol_of):
+def local_formulas(trace, step, q, notation):
     """q's recorded expression evaluated on the entries of the quantities it reads, named
     (z^{[1]}_{11}, …) unless they are given and short (data, parameters): each entry as a formula in the
     previous quantities, the way seed 004 writes s₃ = W₃ f(s₁) + W₄ f(s₂) + b₃ before it
-    substitutes anything."""
+    substitutes anything.  `notation`: the sheet's (render.notation.Notation: symbol, entry)."""
     from .ops import Ctx
     F = trace.field
     env = {}
@@ -330,7 +329,7 @@ def local_formulas(trace, step, q, symbol_of):
         src = step.quantities[name]
         given = src.kind in ("data", "param", "mask") and \
             all(_size(e) <= SHORT for e in np.ravel(np.asarray(src.value, dtype=object)))
-        env[name] = src.value if given else entry_symbols(F, name, np.shape(src.value), symbol_of(name))
+        env[name] = src.value if given else entry_symbols(F, name, np.shape(src.value), notation)
     out = q.expr.eval(Ctx(env, F))
     return _v_tidy(out) if np.ndim(out) else _tidy(out)
 

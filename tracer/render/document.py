@@ -99,7 +99,7 @@ class Section:
             chunk.append(line)
             size += n
             rows += r
-        if chunk:
+        if chunk or not lines:     # no lines: a sentence of its own (the heading)
             self.blocks.append(Block(chunk, heading, more))
 
 
@@ -318,11 +318,11 @@ def matrix_lines(pr: Printer, q, step=None, den=None):
     general = pr.formula(expr)
     first = Row(sym, "=", Math(f"{general.text} {shape_note(_shapes(pr, expr, q), pr)}"))
     if pr.blank:
-        return [first, Row("", "=", pr.matrix(q.value))]
+        return [first, Row("", "=", pr.matrix(q.value, fixed_row=pr.fixed_row(q.name)))]
     if pr.trace.field.symbolic and step is not None:
         return symbolic_lines(pr, q, step, first)
     lines = [first]
-    result = pr.matrix(q.value, den=den)
+    result = pr.matrix(q.value, den=den, fixed_row=pr.fixed_row(q.name))
     if not isinstance(expr, (ops.Ref, ops.Loss)):
         sub = pr.substituted(expr, q.parts, den)
         if sub.text not in (result.text, general.text) and not _one_term_sum(expr, q):
@@ -345,9 +345,10 @@ def symbolic_lines(pr: Printer, q, step, first):
     short enough to read; the JSON always has it."""
     from ..symbolic import is_short, local_formulas
     lines = [first]
-    local = local_formulas(pr.trace, step, q, pr.n.symbol)
-    shown_local = pr.matrix(local)
-    result = pr.matrix(q.value)
+    local = local_formulas(pr.trace, step, q, pr.n)
+    fixed = pr.fixed_row(q.name)
+    shown_local = pr.matrix(local, fixed_row=fixed)
+    result = pr.matrix(q.value, fixed_row=fixed)
     if shown_local.text != result.text:
         lines.append(Row("", "=", shown_local))
     if is_short(q.value):
@@ -368,14 +369,17 @@ def loss_lines(pr: Printer, q, step=None):
 
 def _givens(pr, step, names, computed=()):
     """Data and parameters as matrices; the kinds in `computed` (the parameters of a later
-    step) stay empty boxes on a blank sheet, the rest is given and always shown."""
+    step) stay empty boxes on a blank sheet, but for frozen ones (given: they never change);
+    the rest is given and always shown."""
     lines = []
+    frozen = frozen_names(step)
     for q in step.quantities.values():
         if q.kind in ("data", "param") and q.name in names:
             sym = pr.n.symbol(q.name)
             if q.name == "A0":
                 sym += r" = \tilde{X}" if pr.aug else " = X"
-            shown = pr.matrix(q.value, factor=False, blank=pr.blank and q.kind in computed)
+            boxed = pr.blank and q.kind in computed and q.name not in frozen
+            shown = pr.matrix(q.value, factor=False, blank=boxed, fixed_row=pr.fixed_row(q.name))
             lines.append(Row(sym, "=", Math(f"{shown.text} {shape_note(pr.shape(q.value), pr)}",
                                             rows=shown.rows)))
     return lines
@@ -398,9 +402,12 @@ def _step(pr: Printer, p, st, detail, first):
 
     chain = Chain(pr, st) if detail == "chain" and not pr.blank else None
     den = _loss_denominator(st)
+    frozen = frozen_names(st)
     for q in st.shown():
         if q.kind in ("data", "param"):
             continue
+        if pr.blank and (q.name[:-5] in frozen or q.name[1:] in frozen):
+            continue      # no gradient, no update to work out: the sentence below says why
         qden = den if q.kind == "backward" else None
         if q.kind == "forward":
             s = sec("Forward pass")
@@ -417,7 +424,42 @@ def _step(pr: Printer, p, st, detail, first):
         s.add(matrix_lines(pr, q, st, qden), fused_note(q, p))
         if detail != "matrix" and not pr.blank:
             s.add(entries.lines(q), "entry by entry")
+    if frozen:
+        asked = not pr.blank and all("d" + n in st.quantities for n in frozen)
+        sec("Update").add([], frozen_sentence(frozen, asked))
     return list(sections.values())
+
+
+def frozen_names(step) -> set:
+    """The parameters the optimizer leaves alone (`freeze`): those whose update is the
+    parameter itself (θ_new = θ; an augmented W̃ with only its bias column frozen is not)."""
+    return {q.expr.name for q in step.quantities.values()
+            if q.kind == "update" and isinstance(q.expr, ops.Ref) and q.name == q.expr.name + "_next"}
+
+
+_FROZEN_WORDS = {("W",): "the weights", ("b",): "the biases", ("W", "b"): "the weights and biases"}
+
+
+def frozen_sentence(frozen, gradient_shown) -> str:
+    """One sentence: which parameters are frozen, and that they keep their values (the
+    solution shows their gradient, which the blank sheet does not ask for)."""
+    kinds = {}                      # layer -> its frozen kinds
+    for name in frozen:
+        kinds.setdefault(int(name[1:]), []).append(name[0])
+    groups = {}                     # kinds -> layers
+    for l in sorted(kinds):
+        groups.setdefault(tuple(sorted(kinds[l])), []).append(l)
+    said = " and ".join(f"{_FROZEN_WORDS[k]} of {_layers(ls)}" for k, ls in sorted(groups.items()))
+    why = ("their gradient above is not used and there is no update" if gradient_shown else
+           "there is no gradient to compute and no update")
+    return (f"{said[0].upper()}{said[1:]} are frozen (freeze in the problem file): the optimizer "
+            f"leaves them alone, so {why}; they keep their values.")
+
+
+def _layers(ls) -> str:
+    if len(ls) == 1:
+        return f"layer {ls[0]}"
+    return "layers " + ", ".join(map(str, ls[:-1])) + f" and {ls[-1]}"
 
 
 def fused_note(q, p) -> str:
@@ -465,7 +507,7 @@ def _chain_quantity(pr, chain, s, q, entries, den):
         s.add(chain.weights(l), f"layer {l}: every weight by the chain rule")
     else:
         s.add(chain.biases(l), f"layer {l}: every bias by the chain rule")
-    shown = pr.matrix(q.value, den=den)
+    shown = pr.matrix(q.value, den=den, fixed_row=pr.fixed_row(q.name))
     s.add([Row(pr.n.symbol(q.name), pr.rel(shown), shown)])
 
 
@@ -512,8 +554,8 @@ def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=Non
             if trace.field.symbolic and not pr.blank:
                 from ..symbolic import is_short, local_formulas
                 if not is_short(value):    # the whole formula is in the JSON
-                    value = local_formulas(trace, last, q, n.symbol)
-            shown = pr.matrix(value)
+                    value = local_formulas(trace, last, q, n)
+            shown = pr.matrix(value, fixed_row=pr.fixed_row(q.name))
             doc["final"].append({"symbol": n.symbol(q.name), "rel": pr.rel(shown), "value": shown.text,
                                  "shape": shape_note(pr.shape(q.value), pr)})
     return doc

@@ -136,8 +136,17 @@ class Entries:
         return scaled(self._grad_coef(node.grad, parts), op("-", yh, y))
 
     def _constant(self, idx):
-        """The augmented constant row/column: carried, not computed."""
+        """The augmented constant row/column of a matrix of samples (A, Z, Δ): carried, not
+        computed."""
         return self.pr.aug and len(idx) == 2 and idx[self.feat] == 0
+
+    def _not_computed(self, q, idx) -> bool:
+        """Entries not written out: W̃'s first row [1, 0…0] (no parameter: its gradient,
+        update and moments are no computation, problem-format §4), in either layout; the
+        constant row/column of a matrix of samples."""
+        if self.pr.fixed_row(q.name):
+            return idx[0] == 0
+        return self._constant(idx) and q.kind in ("forward", "backward")
 
     # -- activations, applied entry by entry ----------------------------------------------------
     def activation(self, node, parts, idx, shape) -> Math | None:
@@ -178,7 +187,7 @@ class Entries:
                 if body is None:
                     continue
             else:
-                if self._constant(idx) and q.kind in ("forward", "backward"):
+                if self._not_computed(q, idx):
                     continue
                 body = self.expand(expr, q.parts, idx, value.shape)
             res = self.pr.number(value[idx])

@@ -10,6 +10,7 @@ sub-expression.  `Printer.number` is where an entry becomes text (with tracer.nu
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 
 import numpy as np
@@ -103,23 +104,40 @@ class Printer:
         return self.rel(*shown)
 
     # -- matrices ---------------------------------------------------------------------------
-    def matrix(self, value, factor=True, den=None, blank=None) -> Math:
+    def matrix(self, value, factor=True, den=None, blank=None, fixed_row=False) -> Math:
         """A matrix (or vector, or scalar) as the worksheet writes it; blank sheet (or
         `blank`): an empty box of the same shape.  `den`: a denominator to factor out of it
-        when it fits (the loss's 1/m in the backward pass)."""
+        when it fits (the loss's 1/m in the backward pass).  `fixed_row`: the matrix is W̃ (or
+        its gradient, update, moments): its first row, the constant's [1, 0…0], is no
+        parameter, set in grey and never boxed."""
         blank = self.blank if blank is None else blank
         a = np.asarray(value, dtype=object)
         if a.ndim == 0:
             return Math(self._blank_cell(a)) if blank else self.number(a[()])
         if a.ndim == 1:   # bias vectors stand along the feature axis
             a = a[:, None] if self.feat == 0 else a[None, :]
+        fixed_row = fixed_row and self.aug and a.shape[0] > 1
         if blank:
-            return self._bmatrix(np.full(a.shape, Math(self._blank_cell(a)), dtype=object))
+            cells = np.full(a.shape, Math(self._blank_cell(a[1:] if fixed_row else a)), dtype=object)
+            if fixed_row:
+                cells[0] = [_grey(self.number(v)) for v in a[0]]
+            return self._bmatrix(cells)
         d, ints = self._common_denominator(a, den) if factor else (None, None)
         if d:
-            m = self._bmatrix(np.vectorize(lambda v: Math(str(v)), otypes=[object])(ints))
+            cells = np.vectorize(lambda v: Math(str(v)), otypes=[object])(ints)
+        else:
+            cells = self._cells(a)
+        if fixed_row:
+            cells[0] = [_grey(m) for m in cells[0]]
+        if d:
+            m = self._bmatrix(cells)
             return Math(r"\frac{1}{%d}" % d + m.text, PRODUCT, False, m.rows)    # the report's ¼[…]
-        return self._bmatrix(self._cells(a))
+        return self._bmatrix(cells)
+
+    def fixed_row(self, name: str) -> bool:
+        """Whether quantity `name` is W̃-shaped (W̃, ∂J/∂W̃, W̃_new, the optimizer's state of
+        W̃), whose first row holds the constant's [1, 0…0] (or its zeros): augmented only."""
+        return self.aug and _W_SHAPED.fullmatch(name) is not None
 
     def _blank_cell(self, a) -> str:
         """An empty box as wide as the widest answer of `a` (answer_box.py); the texts it is
@@ -213,7 +231,8 @@ class Printer:
     def _print_Ref(self, node, vals):
         if vals is None:
             return self.n.math(node.name)
-        return self._val(node, vals, factor=node.name not in self.givens)
+        return self.matrix(vals.parts[id(node)], node.name not in self.givens, vals.den,
+                           fixed_row=self.fixed_row(node.name))
 
     def _print_Const(self, node, vals):
         if vals is None and node.param is not None:
@@ -339,6 +358,14 @@ class _Values:
 
 
 _signed = tex.number
+
+# W̃ and what has its shape: ∂J/∂W̃ (dW), the optimizer's g, m, v, u of it, W̃_new, m̂, v̂, AdamW's W̄
+_W_SHAPED = re.compile(r"[dgmvu]?W\d+(_next|_hat|_decayed|_prev)?")
+
+
+def _grey(m: Math) -> Math:
+    """An entry that is no parameter (W̃'s constant row), set in grey."""
+    return Math(r"{\color{gray}" + m.text + "}", m.prec, m.rounded, m.rows)
 
 
 ACT_SYMBOL = {"identity": r"\mathrm{id}", "relu": r"\mathrm{ReLU}", "leaky_relu": r"\mathrm{LReLU}",

@@ -291,10 +291,12 @@ def header_lines(trace, symbols, decimals) -> list[str]:
     out = [title, "═" * min(len(title), WIDTH), ""]
     if getattr(p, "kind", None) == "graph":
         return out + [f"A computational graph; numbers: {p.numbers}.", ""]
+    # augmented: W̃ (the tilde kept, as everywhere) and no separate b
+    W, b = ("W̃", "") if p.bias == "augmented" else ("W", " + b[l]")
     if p.layout == "columns":
-        out.append("Layout: samples as columns, Z[l] = W[l] A[l−1] + b[l]")
+        out.append(f"Layout: samples as columns, Z[l] = {W}[l] A[l−1]{b}")
     else:
-        out.append("Layout: samples as rows, Z[l] = A[l−1] W[l]ᵀ + b[l]")
+        out.append(f"Layout: samples as rows, Z[l] = A[l−1] {W}[l]ᵀ{b}")
     if p.bias == "augmented":
         out.append("Bias: augmented, b folded into W̃ as its first column (a constant 1 carried in A)")
     sizes = [str(len(p.x[0]))] + [f"{len(L.W)} {ACT.get(L.activation, 'linear') if L.activation else ''}".strip()
