@@ -32,7 +32,7 @@ class Printer:
         self.trace = trace
         self.decimals = p.decimals if decimals is None else decimals
         self.max_entries = max_entries
-        self.n = notation or Notation(p.notation, p.bias == "augmented", text)
+        self.n = notation or Notation.of(p, text)
         self.feat = 0 if p.layout == "columns" else 1
         self.aug = p.bias == "augmented"
         self.blank = blank
@@ -218,7 +218,7 @@ class Printer:
     def _print_Const(self, node, vals):
         if vals is None and node.param is not None:
             return param_math(node.param)           # η, 1 − β₁: the formula line
-        return const(node.q, param=node.param is not None)
+        return const(node.q, param=node.param not in (None, "1/m"))   # 1/m: \frac{1}{4}, not 0.25
 
     def _print_MatMul(self, node, vals):
         a, b = (self._print(x, vals) for x in node.args)
@@ -318,6 +318,8 @@ class Printer:
             return None if value == 1 else const(value)
         d, o = LOSSES[grad.loss.kind], grad.loss.opts
         num, per = d.grad_scale(o), d.per(o)
+        if grad.loss.per_sample:      # one_over_m: dW: the 1/m stands in dW and db instead
+            per = per.replace("m", "")
         if not per:
             return None if num == 1 else const(num)
         return Math(_coefficient(num, per), POWER)
