@@ -286,3 +286,32 @@ def test_quantity_names_do_not_change_with_the_convention():
     d = trace(parse_problem(problem(convention="dls", weights="in_out"))).to_dict()
     assert (d["weights"], d["one_over_m"]) == ("in_out", "dW")
     assert "weights" not in trace(parse_problem(problem())).to_dict()
+
+
+def test_chain_detail_with_W_stored_in_out_reads_the_right_entries():
+    """cs231n (W (in, out)): in chain detail every dA and dW entry, summed from the products of
+    its shown numbers, is its shown result, and ∂Z_{ij}/∂W_{kj} names the same neuron j."""
+    from tracer import load_problem
+    p = load_problem(ROOT / "worked_examples" / "cs231n_two_layer" / "problem.yaml")
+    tex = trace(p).render("latex", detail="chain")
+    lines = re.findall(r"\\eqstart\{(d[AW])\^\{\[(\d)\]\}_\{(\d)(\d)\}\}\\eqpiece\{=\}\{(.*?)\}%\n"
+                       r"\\eqpiece\{=\}\{([^%]*?) (?:=|\\approx) (\S+?)\}%\n\\eqend", tex)
+    assert len([x for x in lines if x[0] == "dW"]) == 6 + 9 and len([x for x in lines if x[0] == "dA"]) == 9
+    for kind, layer, a, b, lead, body, shown in lines:
+        body = body.replace(r"\left(", "").replace(r"\right)", "")
+        total = sum(math.prod(float(f) for f in t.split(r" \cdot ")) for t in body.split(" + "))
+        assert abs(total - float(shown)) < 2e-4, (kind, layer, a, b, total, shown)
+        if kind == "dW":        # W_{ab}: input a, neuron b; the Z it moves is column b
+            assert rf"\partial W^{{[{layer}]}}_{{{a}{b}}}" in lead and rf"\partial Z^{{[{layer}]}}_{{i{b}}}" in lead
+
+
+def test_text_format_speaks_the_convention():
+    cs = trace(parse_problem(problem(convention="cs231n"))).render("text")
+    assert "Layout: samples as rows, Z[l] = A[l−1] W[l] + b[l]" in cs
+    assert "Weights: W stored (in, out)" in cs and "Loss: cross-entropy, L = " in cs
+    assert "dW[1] = A[0]ᵀ dZ[1]" in cs
+    dls = trace(parse_problem(problem(convention="dls"))).render("text")
+    assert "Layout: samples as columns, Z[l] = W[l] A[l−1] + b[l]" in dls
+    assert "The 1/m: written in dW and db" in dls and "dW[1] = 1/m dZ[1] A[0]ᵀ" in dls
+    d2l = trace(parse_problem(problem(convention="d2l"))).render("text")
+    assert "Z[l] = A[l−1] W[l] + b[l]" in d2l and "∂J/∂W(1) = A(0)ᵀ Δ(1)" in d2l
