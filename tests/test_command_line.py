@@ -258,3 +258,18 @@ def test_completion_script_is_what_the_help_says():
     r = CliRunner().invoke(main, [], prog_name="trace-net", env={"_TRACE_NET_COMPLETE": "bash_source"})
     assert r.exit_code == 0 and "_trace_net_completion" in r.output
     assert "_TRACE_NET_COMPLETE=bash_source trace-net" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("args, words", [
+    (["worked_examples/or_gate/problem.yaml", "-o", "."], ["'-o' / '--output'", "is a directory"]),
+    (["worked_examples/or_gate/problem.yaml", "--detail", "foo"], ["'--detail'", "'foo'"]),
+    (["worked_examples/or_gate/problem.yaml", "--bogus"], ["--bogus"]),
+    (["generate", "examples/templates/or_gate.yaml", "--count", "10000"], ["'--count'", "1000"]),
+    (["check", "worked_examples/or_gate/problem.yaml"], ["Missing argument"]),
+])
+def test_click_usage_errors_are_one_line(args, words, monkeypatch):
+    """click's own usage errors, as every refusal: one 'Error:' line naming the option, exit 2
+    (no Usage and Try lines above it)."""
+    from conftest import refused
+    monkeypatch.chdir(ROOT)
+    refused(CliRunner().invoke(main, args), *words)

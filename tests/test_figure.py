@@ -190,3 +190,15 @@ def test_chromium_shows_the_figure_a_markdown_page_links(tmp_path):
     root = ET.fromstring(svg)
     assert size == [round(float(root.get("width"))), round(float(root.get("height")))]   # loaded, not broken
     assert dark > 800             # six circles and their labels painted (one circle alone: ~250)
+
+
+def test_weights_stored_in_out_label_each_edge_with_its_own_entry():
+    """weights: in_out: the edge from input k to neuron j is W's entry (k, j), named w_{kj}."""
+    d = {"weights": "in_out", "data": {"x": [[1, 2]], "y": [[1, 0, 1]]},
+         "network": [{"linear": {"W": [["0.1", "0.2", "0.3"], ["0.4", "0.5", "0.6"]]}}],     # (in, out) = (2, 3)
+         "loss": "mse", "optimizer": {"sgd": {"lr": 1}}}
+    f = fig(d, weights="both")
+    got = {(e["from"], e["to"]): (e["label"].sub, e["label"].value) for e in f["links"]}
+    assert got[("n0x0", "n1x2")] == ("13", "0.3")       # input 1 → neuron 3: W[0][2]
+    assert got[("n0x1", "n1x0")] == ("21", "0.4")       # input 2 → neuron 1: W[1][0]
+    assert len(got) == 6

@@ -133,3 +133,15 @@ def test_one_sample_with_relu_alive_unit_keeps_every_relu_active():
     dead = relu(x="[[1, 2, 1]]", y="[[1]]", W="[[0.4, -0.2, 0.8], [0.3, -0.5, -0.1]]")
     assert "dead_relu" in judged(dead)
     assert judged(dead + "generate: {relu_alive: layer}\n") is None
+
+
+def test_twin_units_with_weights_stored_in_out():
+    """weights: in_out: a unit's weights are a column of W; units 1 and 3 alike, as above,
+    and a W whose rows 1 and 3 are alike (columns differ) is nice."""
+    twin = relu(extra="weights: in_out", W="[[0.4, 0.3, 0.4], [-0.2, 0.5, -0.2], [0.8, -0.1, 0.8]]",
+                b="[0.1, 0.2, 0.1]", W2="[[0.5], [-1], [0.25]]")
+    msg = judged(twin)
+    assert msg is not None and "twin_units" in msg and "W1: units 1 and 3 have the same weights" in msg
+    rows_alike = relu(extra="weights: in_out", W="[[0.4, 0.3, -0.6], [-0.2, 0.5, 0.7], [0.4, 0.3, -0.6]]",
+                      b="[0.1, 0.2, 0.3]", W2="[[0.5], [-1], [0.25]]")
+    assert judged(rows_alike) is None or "twin_units" not in judged(rows_alike)

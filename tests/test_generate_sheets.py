@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from tracer.cli import main
-from tracer.render.answer_box import answer_box, handwritten_length
+from tracer.render.answer_box import answer_box
+from conftest import run
 
 ROOT = Path(__file__).resolve().parent.parent
 OR_GATE = ROOT / "examples" / "templates" / "or_gate.yaml"
@@ -77,15 +78,22 @@ def test_the_qr_code_reads_back_as_the_command_that_regenerates_the_key(tmp_path
 
 
 def test_box_width_follows_the_handwritten_answer():
-    assert handwritten_length(r"-1.23 \cdot 10^{-5}") == len("-1.23·10-5")
-    assert handwritten_length(r"\frac{3}{40}") == len("3/40")
-    assert handwritten_length(r"0.5") == 3
-    width = lambda texts: float(re.search(r"\\hspace\{([\d.]+)mm\}", answer_box(texts)).group(1))  # noqa: E731
-    # 3 significant figures of a 1e-5 value: ten characters, more than 30 mm at 3 mm a character
-    assert width([r"0.5", r"-1.23 \cdot 10^{-5}"]) >= 30
+    """The printer says how many characters a hand writes for each number (Math.ink: from the
+    value, never read back from LaTeX); the box is sized on the widest."""
+    from fractions import Fraction
+    from tracer.render.printer import Printer
+    pr = Printer(run({"data": {"x": [[1]], "y": [[1]]}, "network": [{"linear": {"W": [[1]]}}],
+                      "loss": "mse", "optimizer": {"sgd": {"lr": 1}}}))
+    assert pr.decimal(Fraction(-123, 10**7)).ink == len("-1.23·10-6")     # −1.23·10⁻⁶
+    assert pr.fraction(Fraction(3, 70)).ink == len("3/70")
+    assert pr.fraction(Fraction(-3, 70)).ink == len("-3/70")
+    assert pr.fraction(Fraction(1, 2)).ink == 3                           # 0.5
+    width = lambda ks: float(re.search(r"\\hspace\{([\d.]+)mm\}", answer_box(ks)).group(1))  # noqa: E731
+    # 3 significant figures of a 1e-6 value: ten characters, more than 30 mm at 3 mm a character
+    assert width([3, 10]) >= 30
     # a short answer still gets room for five characters, so the box says little of the value
-    assert width(["1"]) == width(["0.25"]) == width(["-0.25"]) >= 15
-    assert width(["1"]) < width([r"-1.23 \cdot 10^{-5}"])
+    assert width([1]) == width([4]) == width([5]) == width([None]) >= 15
+    assert width([1]) < width([10])
 
 
 TINY = (Path(__file__).resolve().parent / "data" / "tiny_values.yaml").read_text()

@@ -202,3 +202,12 @@ def test_fit_accepts_good_data_and_predict_checks_too():
         m.predict(np.zeros((1, 3)))
     with pytest.raises(ValueError, match=r"Y\[0\] = 7"):
         m.evaluate(X, [7, 0, 1])
+
+
+def test_repr_counts_the_neurons_of_an_augmented_network():
+    """The mfnet report's network is 2-3-2-1 (its W̃ add a constant row the repr does not count)."""
+    from pathlib import Path
+    import tracer
+    root = Path(__file__).resolve().parents[1]
+    t = tracer.trace_file(root / "worked_examples" / "mfnet_report_000" / "problem.yaml")
+    assert "network 2-3-2-1 (identity, identity, identity)" in repr(t)

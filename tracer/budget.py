@@ -29,7 +29,7 @@ MAX_PDF_SOURCE = 1_500_000       # characters of LaTeX given to pdflatex
 
 def products_per_step(problem) -> int:
     size = max((len(b) for b in problem.batches()), default=0)
-    return sum(len(L.W) * len(L.W[0]) * size for L in problem.layers)
+    return sum(L.shape[0] * L.shape[1] * size for L in problem.layers)
 
 
 def check_work(problem):

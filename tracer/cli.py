@@ -293,6 +293,19 @@ def os_error_message(e: OSError) -> str:
     return f"{e.filename}: {what}" if e.filename else what
 
 
+@contextlib.contextmanager
+def one_line_usage_errors():
+    """click's usage errors (a bad option value, an unknown option) as the one line every
+    other refusal is: 'Error: Invalid value for '-o' ...', exit status 2, without click's
+    Usage and Try lines above it.  A bare subcommand still prints its help."""
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError:
+        raise
+    except click.UsageError as e:
+        raise InputError(e.format_message()) from None
+
+
 class DefaultGroup(click.Group):
     """A group whose first argument, when it is not a subcommand, is a problem file."""
 
@@ -316,8 +329,12 @@ class DefaultGroup(click.Group):
             args = ["trace"] + list(args)
         return super().parse_args(ctx, args)
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        with one_line_usage_errors():
+            return super().make_context(info_name, args, parent, **extra)
+
     def invoke(self, ctx):
-        with terminal_safe_errors():
+        with terminal_safe_errors(), one_line_usage_errors():
             try:
                 return super().invoke(ctx)
             except OSError as e:

@@ -1,22 +1,29 @@
 """Layers and the network: one training step written as expressions for the recorder.
 
-`Linear` knows the layout (columns: Z = W A + b; rows: Z = A Wᵀ + b) and the bias mode
-(separate, or augmented: W̃ = [[1, 0…0], [b, W]] and a constant-1 row carried in every A).
+`Linear` knows the layout (columns: Z = W A + b; rows: Z = A Wᵀ + b), how W is stored
+((out, in), or (in, out) as CS231n: then rows Z = A W + b, columns Z = Wᵀ A + b), and the bias
+mode (separate, or augmented: W̃ = [[1, 0…0], [b, W]] and a constant-1 row carried in every A).
+With the 1/m written in dW and db (`one_over_m: dW`, DLS), ∂J/∂Ŷ leaves out the loss's 1/m, so
+Δ and ∂/∂A are those of the per-sample sum, and dW, db are (1/m) times theirs.
 Nothing here knows which number field it runs in, or that worksheets exist.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .ops import (Act, ActGrad, Add, Bias, FusedDelta, Loss, LossGrad, MatMul, Mul, Node, Ref,
+from fractions import Fraction
+
+from .ops import (Act, ActGrad, Add, Bias, Const, FusedDelta, Loss, LossGrad, MatMul, Mul, Node, Ref,
                   SoftmaxBack, SumSamples, T)
 
 
 class Linear:
-    def __init__(self, index, W, b, activation=None, act_opts=None, freeze=(), feat=0, aug=False):
+    def __init__(self, index, W, b, activation=None, act_opts=None, freeze=(), feat=0, aug=False,
+                 in_out=False):
         self.l, self.W, self.b = index, W, b
         self.activation, self.act_opts = activation, act_opts or {}
         self.freeze, self.feat, self.aug = frozenset(freeze), feat, aug
+        self.in_out = in_out
 
     @property
     def params(self):
@@ -26,7 +33,10 @@ class Linear:
     # expressions --------------------------------------------------------------------------
     def z(self):
         W, A = Ref(f"W{self.l}"), Ref(f"A{self.l - 1}")
-        z = MatMul(W, A) if self.feat == 0 else MatMul(A, T(W))
+        if self.feat == 0:
+            z = MatMul(T(W), A) if self.in_out else MatMul(W, A)
+        else:
+            z = MatMul(A, W) if self.in_out else MatMul(A, T(W))
         if self.b is not None:
             z = Add(z, Bias(Ref(f"b{self.l}"), self.feat))
         return z
@@ -48,16 +58,23 @@ class Linear:
         kind = self.activation or "identity"
         return Mul(Ref(f"dA{l}"), ActGrad(kind, self.act_opts, Ref(f"Z{l}"), Ref(f"A{l}"), self.feat, self.aug))
 
-    def dW(self):
+    def dW(self, m=None):
+        """∂J/∂W in W's own shape; `m`: the 1/m is written here (one_over_m: dW)."""
         D, A = Ref(f"dZ{self.l}"), Ref(f"A{self.l - 1}")
-        return MatMul(D, T(A)) if self.feat == 0 else MatMul(T(D), A)
+        if self.feat == 0:
+            g = MatMul(A, T(D)) if self.in_out else MatMul(D, T(A))
+        else:
+            g = MatMul(T(A), D) if self.in_out else MatMul(T(D), A)
+        return _mean(g, m)
 
-    def db(self):
-        return SumSamples(Ref(f"dZ{self.l}"), self.feat)
+    def db(self, m=None):
+        return _mean(SumSamples(Ref(f"dZ{self.l}"), self.feat), m)
 
     def dA_prev(self):
         W, D = Ref(f"W{self.l}"), Ref(f"dZ{self.l}")
-        return MatMul(T(W), D) if self.feat == 0 else MatMul(D, W)
+        if self.feat == 0:
+            return MatMul(W, D) if self.in_out else MatMul(T(W), D)
+        return MatMul(D, T(W)) if self.in_out else MatMul(D, W)
 
     def fixed_mask(self):
         """1 where W̃ holds a trainable entry, 0 where it is fixed (augmented mode only):
@@ -71,15 +88,21 @@ class Linear:
         return M
 
 
+def _mean(g, m):
+    return g if m is None else Mul(Const(Fraction(1, m), param="1/m"), g)
+
+
 class Network:
     """Linear layers (each with at most one activation), a loss, and the layout."""
 
-    def __init__(self, layers, loss, loss_opts, layout="columns", bias="separate", fuse=True):
+    def __init__(self, layers, loss, loss_opts, layout="columns", bias="separate", fuse=True,
+                 per_sample=False):
         self.layers, self.loss, self.loss_opts = layers, loss, loss_opts
         self.layout, self.bias = layout, bias
         self.feat = 0 if layout == "columns" else 1
         self.aug = bias == "augmented"
         self.fuse = fuse
+        self.per_sample = per_sample      # the 1/m written in dW and db (Problem.per_sample)
 
     @property
     def L(self):
@@ -102,7 +125,7 @@ class Network:
         last = self.layers[-1]
         L = last.l
         return Loss(self.loss, self.loss_opts, Ref(f"A{L}"), Ref("Y"), Ref(f"Z{L}"), last.activation,
-                    self.feat, self.aug)
+                    self.feat, self.aug, per_sample=self.per_sample)
 
     def backward(self, rec, loss):
         grad = LossGrad(loss)
@@ -117,12 +140,13 @@ class Network:
             fused = FusedDelta(grad)
         if fused is None or rec.keep:   # fused, ∂J/∂Â is only read by the worksheet
             rec.compute(f"dA{L}", grad, "backward", L)
+        m = rec.env["Y"].shape[1 - self.feat] if self.per_sample else None
         for lay in reversed(self.layers):
             l = lay.l
             rec.compute(f"dZ{l}", lay.delta(fused if l == L else None), "backward", l)
-            rec.compute(f"dW{l}", lay.dW(), "backward", l)
+            rec.compute(f"dW{l}", lay.dW(m), "backward", l)
             if lay.b is not None:
-                rec.compute(f"db{l}", lay.db(), "backward", l)
+                rec.compute(f"db{l}", lay.db(m), "backward", l)
             if l > 1:
                 rec.compute(f"dA{l - 1}", lay.dA_prev(), "backward", l - 1)
 
@@ -161,6 +185,8 @@ def build_network(problem, F) -> Network:
             b = None
             if spec.b is None:
                 freeze.add("b")   # no bias: the folded column stays 0
-        layers.append(Linear(i, W, b, spec.activation, spec.act_opts, freeze, feat, aug))
+        layers.append(Linear(i, W, b, spec.activation, spec.act_opts, freeze, feat, aug,
+                             in_out=problem.weights == "in_out"))
     fuse = all(sum(row) == 1 for row in problem.y)     # softmax + cross-entropy only
-    return Network(layers, problem.loss, problem.loss_opts, problem.layout, problem.bias, fuse)
+    return Network(layers, problem.loss, problem.loss_opts, problem.layout, problem.bias, fuse,
+                   problem.per_sample)

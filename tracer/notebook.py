@@ -18,7 +18,7 @@ def _is_graph(trace) -> bool:
 
 def network_text(p) -> str:
     """2-2-1 (sigmoid, sigmoid)."""
-    sizes = [len(p.x[0])] + [len(L.W) - (1 if p.bias == "augmented" else 0) for L in p.layers]
+    sizes = [len(p.x[0])] + [L.shape[0] for L in p.layers]
     acts = ", ".join(L.activation or "linear" for L in p.layers)
     return "-".join(map(str, sizes)) + f" ({acts})"
 

@@ -69,7 +69,7 @@ class Ref(Node):
 
 # the hyperparameters a formula may name (see Const): the optimizer's, and what it builds of them
 PARAMS = ("lr", "momentum", "weight_decay", "beta1", "beta2", "1-beta1", "1-beta2", "eps",
-          "lr*weight_decay", "1-lr*weight_decay")
+          "lr*weight_decay", "1-lr*weight_decay", "1/m")
 
 
 class Const(Node):
@@ -311,9 +311,10 @@ class Loss(Node):
     """The scalar loss J(Ŷ, Y).  `out_act` names the last activation, so that log-softmax and
     log-sigmoid are taken from Z in their numerically stable forms."""
 
-    def __init__(self, kind, opts, yhat, y, z, out_act, feat, aug):
+    def __init__(self, kind, opts, yhat, y, z, out_act, feat, aug, per_sample=False):
         self.kind, self.opts, self.out_act = kind, opts, out_act
         self.args, self.feat, self.aug = (yhat, y, z), feat, aug
+        self.per_sample = per_sample    # one_over_m: dW: ∂J/∂Ŷ without the 1/m (see network.py)
 
     def counts(self, y):
         m = y.shape[1 - self.feat]
@@ -350,8 +351,10 @@ class LossGrad(Node):
 
     def factor(self, y):
         """The constant in front (losses.LossKind.grad_coefficient): 2·scale for mse, 1 for
-        the others; divided by m when averaged over samples and by n over outputs."""
-        return LOSSES[self.loss.kind].grad_coefficient(self.loss.opts, *self.loss.counts(y))
+        the others; divided by m when averaged over samples (unless the 1/m is written in
+        dW and db) and by n over outputs."""
+        m, n = self.loss.counts(y)
+        return LOSSES[self.loss.kind].grad_coefficient(self.loss.opts, 1 if self.loss.per_sample else m, n)
 
     def compute(self, ctx, yhat, y):
         F, feat, aug = ctx.F, self.loss.feat, self.loss.aug

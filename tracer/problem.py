@@ -11,6 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .conventions import apply_convention
 from .schema import PROBLEM, Num, ProblemError
 
 
@@ -60,15 +61,22 @@ def read_source(path: str | os.PathLike[str]) -> tuple[str, str]:
 
 @dataclass
 class Layer:
-    W: list                      # rows of Fractions, shape (out, in)
+    W: list                      # rows of Fractions as the file gives them: (out, in), or (in, out)
     b: list | None               # Fractions, length out, or None
     freeze: frozenset            # subset of {"W", "b"}
     activation: str | None       # None when no activation follows
     act_opts: dict = field(default_factory=dict)
+    in_out: bool = False         # weights: in_out (CS231n, d2l): W is stored (in, out)
 
     @property
     def shape(self):
-        return len(self.W), len(self.W[0])
+        """(out, in), however W is stored."""
+        rows, cols = len(self.W), len(self.W[0])
+        return (cols, rows) if self.in_out else (rows, cols)
+
+    def w(self, j, k):
+        """The weight from input k to neuron j (0-based), however W is stored."""
+        return self.W[k][j] if self.in_out else self.W[j][k]
 
 
 @dataclass
@@ -92,10 +100,19 @@ class Problem:
     optimizer: str
     opt_opts: dict
     figure: dict = field(default_factory=dict)     # labels of the network figure (render/figure.py)
+    weights: str = "out_in"      # out_in: W is (out, in), as torch; in_out: (in, out), as CS231n
+    one_over_m: str = "dA"       # where the loss's 1/m is written: in ∂J/∂A^[L], or in dW and db
+    convention: str | None = None
 
     @property
     def m(self):
         return len(self.x)
+
+    @property
+    def per_sample(self) -> bool:
+        """Whether the loss's 1/m is written in dW and db (one_over_m: dW, where the loss
+        averages over samples): then ∂/∂A and Δ are those of mJ, the per-sample sum (DLS)."""
+        return self.one_over_m == "dW" and self.loss_opts.get("samples") == "mean"
 
     def batches(self):
         """Index lists of the consecutive mini-batches, in file order."""
@@ -121,7 +138,7 @@ def parse_problem(raw: Mapping[str, Any] | None,
             raw = {**raw, k: v}
     if (overrides or {}).get("numbers") not in (None, "symbolic"):
         raw = {k: v for k, v in raw.items() if k != "symbols"}   # --numbers exact on a symbolic file
-    d = PROBLEM.check(raw, "")
+    d = PROBLEM.check(apply_convention(raw), "")
     return _build(d)
 
 
@@ -148,11 +165,15 @@ def load_problem(path: str | os.PathLike[str],
 
 
 def _build(d) -> Problem:
+    in_out = d["weights"] == "in_out"
+    if in_out and d["bias"] == "augmented":
+        raise ProblemError("weights", "in_out and bias: augmented do not mix: W̃ is (out+1)×(in+1), "
+                           "as the mfnet report writes it")
     layers = []
     for i, item in enumerate(d["network"]):
         if isinstance(item, dict):
             lin = item["linear"]
-            layers.append((i, Layer(lin["W"], lin["b"], frozenset(lin["freeze"]), None)))
+            layers.append((i, Layer(lin["W"], lin["b"], frozenset(lin["freeze"]), None, in_out=in_out)))
         else:
             name, opts = item
             if not layers:
@@ -169,10 +190,12 @@ def _build(d) -> Problem:
         out, inp = L.shape
         if inp != n_in:
             what = "the data has" if k == 0 else "the previous layer gives"
-            raise ProblemError(f"network[{i}].linear.W", f"{out}×{inp}, but {what} {n_in} "
+            given = f"{inp}×{out} (in, out: weights: in_out)" if in_out else f"{out}×{inp}"
+            raise ProblemError(f"network[{i}].linear.W", f"{given}, but {what} {n_in} "
                                f"{'features' if k == 0 else 'outputs'}")
         if L.b is not None and len(L.b) != out:
-            raise ProblemError(f"network[{i}].linear.b", f"length {len(L.b)}, but W has {out} rows")
+            raise ProblemError(f"network[{i}].linear.b", f"length {len(L.b)}, but W has {out} "
+                               + ("columns (weights: in_out)" if in_out else "rows"))
         if "b" in L.freeze and L.b is None:
             raise ProblemError(f"network[{i}].linear.freeze", "freezes b, but the layer has no bias")
         n_in = out
@@ -225,7 +248,8 @@ def _build(d) -> Problem:
         title=d["title"], layout=d["layout"], bias=d["bias"], numbers=d["numbers"],
         decimals=d["decimals"], round=d["round"], steps=d["steps"], batch_size=d["batch_size"],
         symbols=d["symbols"], notation=d["notation"], x=x, y=y, y_indices=y_idx, layers=layers,
-        loss=loss, loss_opts=loss_opts, optimizer=opt, opt_opts=opt_opts, figure=d["figure"])
+        loss=loss, loss_opts=loss_opts, optimizer=opt, opt_opts=opt_opts, figure=d["figure"],
+        weights=d["weights"], one_over_m=d["one_over_m"], convention=d["convention"])
     if p.symbols is not None:
         from .symbolic import check_symbols   # sympy: only for files that name symbols
         check_symbols(p)

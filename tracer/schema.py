@@ -13,6 +13,8 @@ import sys
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from .conventions import CONVENTIONS
+
 
 class ProblemError(Exception):
     """Bad input: one message naming the place (`network[2].linear.W: ...`)."""
@@ -494,7 +496,8 @@ ACTIVATIONS = {
 }
 ACTIVATION = Choice(ACTIVATIONS, "an activation", "activation")
 LINEAR = Mapping({
-    "W": Field(Matrix("weights, shape (out, in), as torch.nn.Linear.weight"), required=True),
+    "W": Field(Matrix("weights, shape (out, in) as torch.nn.Linear.weight; (in, out) with weights: in_out"),
+               required=True),
     "b": Field(Vector("bias, length out; omit for a layer without bias")),
     "freeze": Field(ListOf(Enum(["W", "b"]), "parameters the optimizer leaves alone"), []),
 }, "a linear layer")
@@ -510,6 +513,9 @@ LAYER = AnyOf([Mapping({"linear": Field(LINEAR, required=True)}), ACTIVATION], _
 NOTATION = Mapping({
     "index": Field(Enum(["[l]", "(l)"], "how the layer index is written: Z^[l] or Z^(l)"), "[l]"),
     "delta": Field(Enum(["Delta", "delta"], "Δ or δ for ∂J/∂Z"), "Delta"),
+    "gradient": Field(Enum(["partial", "d"], "gradients written ∂J/∂W^[l], Δ^[l] (partial) or dW^[l], dZ^[l] "
+                           "(d, as DLS and CS231n)"), "partial"),
+    "loss": Field(Enum(["J", "L", "E"], "the letter of the loss: J, L or E (Mazur's E_total)"), "J"),
     "names": Field(ListOf(Text(), "a name per linear layer, e.g. [J, O] (seed 003)"), []),
 }, "how the worksheet writes its symbols")
 
@@ -527,6 +533,13 @@ PROBLEM = Mapping({
     "title": Field(Text("free text, escaped in every output"), ""),
     "layout": Field(Enum(["columns", "rows"], "samples as columns (Z = W A + b) or rows (Z = A Wᵀ + b)"), "columns"),
     "bias": Field(Enum(["separate", "augmented"], "W and b, or b folded into W̃ (mfnet)"), "separate"),
+    "convention": Field(Enum(list(CONVENTIONS), "a course's conventions: sets layout, weights, one_over_m, "
+                             "notation and figure where the file does not (docs/problem-file.md)")),
+    "weights": Field(Enum(["out_in", "in_out"], "W's shape as the file gives it and the sheet shows it: "
+                          "(out, in) as torch.nn.Linear.weight, or (in, out) as CS231n and d2l write X·W"),
+                     "out_in"),
+    "one_over_m": Field(Enum(["dA", "dW"], "where the loss's 1/m is written: in ∂J/∂A^[L] (dA: every gradient "
+                             "is ∂J/∂·) or in dW and db (dW: dZ = A − Y per sample, as DLS)"), "dA"),
     "numbers": Field(Enum(["exact", "float", "symbolic"], "number mode"), "exact"),
     "decimals": Field(Integer("digits shown for values that are not exact", 0, 30), 4),
     "round": Field(Integer("hand-calculation mode: round every quantity to this many decimals", 0, 30, nullable=True)),

@@ -231,8 +231,15 @@ def problem_to_dict(p) -> dict:
         net.append({"linear": lin})
         if L.activation:
             net.append({L.activation: dict(L.act_opts)} if L.act_opts else L.activation)
-    d = {"title": p.title, "layout": p.layout, "bias": p.bias, "numbers": p.numbers,
-         "decimals": p.decimals}
+    d = {"title": p.title}
+    if p.convention is not None:      # every key it set is written out below as well
+        d["convention"] = p.convention
+    d.update(layout=p.layout, bias=p.bias)
+    if p.weights != "out_in":
+        d["weights"] = p.weights
+    if p.one_over_m != "dA":
+        d["one_over_m"] = p.one_over_m
+    d.update(numbers=p.numbers, decimals=p.decimals)
     if p.round is not None:
         d["round"] = p.round
     d["steps"] = p.steps

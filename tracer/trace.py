@@ -101,8 +101,12 @@ class Trace:
     def to_dict(self) -> dict:
         """The trace JSON as a dict (docs/problem-format.md section 3; tracer/trace_schema.py)."""
         p = self.problem
-        out = {"format": "trace-net/1", **self._about(), "layout": p.layout, "bias": p.bias,
-               "numbers": p.numbers}
+        out = {"format": "trace-net/1", **self._about(), "layout": p.layout, "bias": p.bias}
+        if p.weights != "out_in":      # extensions: said only when not the default
+            out["weights"] = p.weights
+        if p.one_over_m != "dA":
+            out["one_over_m"] = p.one_over_m
+        out["numbers"] = p.numbers
         if p.round is not None:
             out["round"] = p.round
         out.update(_as_read(p))

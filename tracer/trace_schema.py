@@ -99,6 +99,8 @@ def trace_schema() -> dict:
             "kind": {"enum": ["network", "graph"], "description": "absent: a network"},
             "layout": {"enum": ["columns", "rows"]},
             "bias": {"enum": ["separate", "augmented"]},
+            "weights": {"enum": ["out_in", "in_out"], "description": "absent: out_in; in_out: every W (in, out)"},
+            "one_over_m": {"enum": ["dA", "dW"], "description": "absent: dA; dW: dZ and dA are those of mJ"},
             "numbers": {"enum": ["exact", "float", "symbolic"]},
             "round": {"type": "integer", "minimum": 0},
             "network": {"type": "array", "items": layer, "description": "the network as read"},

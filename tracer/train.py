@@ -265,8 +265,8 @@ def MLP(sizes: Sequence[int], activations: Sequence[Union[str, Mapping[str, Any]
                                       freeze=frozenset(), activation=name, act_opts=opts))
     loss_name, lopts = LOSSES.check({loss: {**TORCH_DEFAULTS.get(loss, {}), **(loss_opts or {})}}, "loss")
     opt_name, oopts = OPTIMIZERS.check(optimizer or {"sgd": {"lr": 0.01}}, "optimizer")
-    spec = SimpleNamespace(layout=layout, bias=bias, layers=layers, loss=loss_name, loss_opts=lopts,
-                           y=[])   # y: build_network fuses softmax + cross-entropy when rows sum to 1
+    spec = SimpleNamespace(layout=layout, bias=bias, weights="out_in", per_sample=False, layers=layers,
+                           loss=loss_name, loss_opts=lopts, y=[])   # y: build_network fuses softmax + cross-entropy when rows sum to 1
     return Model(build_network(spec, FloatField()), make_optimizer(opt_name, oopts))
 
 

@@ -29,7 +29,7 @@ def _symbol(trace, name):
     except ImportError:           # before the notation module of the renderer's rework
         from ..render.printer import Notation
     p = trace.problem
-    return Notation(p.notation, aug=p.bias == "augmented", text=str).symbol(name)
+    return Notation.of(p, text=str).symbol(name)
 
 
 def question_html(trace, rule, ask, title: str) -> str:

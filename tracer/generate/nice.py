@@ -44,10 +44,7 @@ def _out_in(trace, value, l):
     """A weight matrix (or its gradient) of linear l as floats, (out, in), whichever way the
     trace stores it."""
     a = np.array(trace.floats(value), dtype=float)
-    out, inp = len(trace.problem.layers[l - 1].W), len(trace.problem.layers[l - 1].W[0])
-    if trace.problem.bias == "augmented":
-        out, inp = out + 1, inp + 1
-    return a.T if a.shape != (out, inp) else a
+    return a.T if trace.problem.layers[l - 1].in_out else a     # W (in, out): weights: in_out
 
 
 def _at(name, step, idx):

@@ -207,12 +207,12 @@ class Template:
             self.sizes = short.get("sizes")
             self.given = {k: k in short and not _is_spec(short[k]) and short[k] not in (None, False)
                           for k in ("W", "b")}
-            raw["network"] = _expand_network(short)
+            raw["network"] = _expand_network(short, _in_out(raw))
         self.raw = raw
         self.specs: list[RandomSpec] = []
         try:
             self._find(raw, "", ())
-            _imply_shapes(raw, self.specs)
+            _imply_shapes(raw, self.specs, _in_out(raw))
         except ProblemError as e:
             raise TemplateError(*self.explain(e.place, e.message)) from None
         self.warnings = _warnings(raw)
@@ -267,7 +267,13 @@ class Template:
         return n
 
 
-def _expand_network(short):
+def _in_out(raw) -> bool:
+    """Whether the template's W are (in, out) (weights: in_out, or its convention's)."""
+    from ..conventions import apply_convention
+    return apply_convention(raw).get("weights") == "in_out"
+
+
+def _expand_network(short, in_out=False):
     d = SHORTHAND.check(short, "network")
     sizes = d["sizes"]
     acts = d["activations"]
@@ -281,7 +287,8 @@ def _expand_network(short):
     b = short["b"] if "b" in short else default
     net = []
     for i, act in enumerate(acts):
-        lin = {"W": _shaped(W, [sizes[i + 1], sizes[i]])}
+        shape = [sizes[i], sizes[i + 1]] if in_out else [sizes[i + 1], sizes[i]]
+        lin = {"W": _shaped(W, shape)}
         if b is not False and b is not None:
             lin["b"] = _shaped(b, [sizes[i + 1]])
         net.append({"linear": lin})
@@ -308,8 +315,9 @@ def _dims_of(v):
     return None
 
 
-def _imply_shapes(raw, specs):
-    """Give every whole-matrix spec its shape from the sizes the rest of the file fixes."""
+def _imply_shapes(raw, specs, in_out=False):
+    """Give every whole-matrix spec its shape from the sizes the rest of the file fixes
+    (W: (out, in), or (in, out) with weights: in_out)."""
     dims = {}   # "m" samples, 0 .. L layer widths
 
     def learn(key, value):
@@ -333,13 +341,13 @@ def _imply_shapes(raw, specs):
     for k, (_, lin) in enumerate(linears, 1):
         w, b = _dims_of(lin.get("W")), _dims_of(lin.get("b"))
         if w and len(w) == 2:
-            learn(k, w[0])
-            learn(k - 1, w[1])
+            learn(k, w[1] if in_out else w[0])
+            learn(k - 1, w[0] if in_out else w[1])
         if b:
             learn(k, b[0])
     wanted = {("data", "x"): ("m", 0), ("data", "y"): ("m", L)}
     for k, (i, _) in enumerate(linears, 1):
-        wanted[("network", i, "linear", "W")] = (k, k - 1)
+        wanted[("network", i, "linear", "W")] = (k - 1, k) if in_out else (k, k - 1)
         wanted[("network", i, "linear", "b")] = (k,)
     what = {"m": "the number of samples"}
     loss = raw.get("loss")

@@ -69,7 +69,7 @@ def render_figure(trace, blank=False) -> str:
     from .figure import svg_layout
     from .printer import Notation
     p = trace.problem
-    fig = figure(p, Notation(p.notation, aug=p.bias == "augmented", text=str))
+    fig = figure(p, Notation.of(p, text=str))
     return environment("svg").get_template("network.svg.j2").render(g=svg_layout(fig), title=diagram_text(p))
 
 

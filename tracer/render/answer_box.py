@@ -8,23 +8,14 @@ so that its width says little about the value.
 """
 from __future__ import annotations
 
-import re
-
 MM_PER_CHARACTER = 3.2
 PADDING_MM = 2
 MIN_CHARACTERS, MAX_CHARACTERS = 5, 16
 
 
-def handwritten_length(tex: str) -> int:
-    """How many characters a student writes for a number as the worksheet prints it:
-    `-1.23 \\cdot 10^{-5}` is −1.23·10⁻⁵ (10), `\\frac{3}{40}` is 3/40 (4)."""
-    t = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"\1/\2", str(tex))
-    t = t.replace(r"\cdot", "·")
-    t = re.sub(r"\\[a-zA-Z]+", "", t)          # \left, \right, \approx: no ink of their own
-    return len(re.sub(r"[\s{}^_()]", "", t))
-
-
-def answer_box(texts) -> str:
-    n = max([MIN_CHARACTERS] + [handwritten_length(t) for t in texts])
+def answer_box(lengths) -> str:
+    """The box for a matrix whose answers a hand writes in `lengths` characters (Math.ink,
+    None for a formula: the smallest box)."""
+    n = max([MIN_CHARACTERS] + [k for k in lengths if k is not None])
     width = min(n, MAX_CHARACTERS) * MM_PER_CHARACTER + PADDING_MM
     return r"\vphantom{\Bigg|}\boxed{\vphantom{\Big|}\hspace{%.1fmm}}" % width

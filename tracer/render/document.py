@@ -156,14 +156,36 @@ def _param_tex(q) -> str:
 
 
 def layer_formula(p, n: Notation) -> str:
-    """Z = W A + b for a generic layer l, in the sheet's notation and layout; no "+ b" when no
-    layer has a bias."""
+    """Z = W A + b for a generic layer l, in the sheet's notation, layout and W's storage
+    ((in, out): Z = A W + b, Wᵀ A + b); no "+ b" when no layer has a bias."""
     l, prev = ("(l)", "(l-1)") if n.paren else ("[l]", "[l-1]")
     W = r"\tilde{W}" if p.bias == "augmented" else "W"
     bias = f" + b^{{{l}}}" if p.bias == "separate" and any(L.b is not None for L in p.layers) else ""
+    plain, transposed = f"{W}^{{{l}}}", f"{W}^{{{l}\\mathsf{{T}}}}"
+    in_out = p.weights == "in_out"
     if p.layout == "columns":
-        return f"Z^{{{l}}} = {W}^{{{l}}} A^{{{prev}}}{bias}"
-    return f"Z^{{{l}}} = A^{{{prev}}} {W}^{{{l}\\mathsf{{T}}}}{bias}"
+        return f"Z^{{{l}}} = {transposed if in_out else plain} A^{{{prev}}}{bias}"
+    return f"Z^{{{l}}} = A^{{{prev}}} {plain if in_out else transposed}{bias}"
+
+
+def weights_fact(p):
+    """How W is stored, when it is (in, out): the sheet's shapes follow it."""
+    if p.weights != "in_out":
+        return None
+    return [_t("stored (in, out): "), _m(r"W^{[l]}"), _t(" has a row per input and a column per neuron, as "
+            "CS231n and d2l write it; its gradient has the same shape")]
+
+
+def mean_fact(p, n: Notation):
+    """Where the loss's 1/m is written, when it is not in ∂J/∂Â (one_over_m: dW, as DLS)."""
+    if not p.per_sample:
+        return None
+    L = len(p.layers)
+    return [_t("written in the gradients of the parameters, as the Deep Learning Specialization does: the "
+               "backward pass differentiates "), _m(r"\mathcal{L} = m" + n.symbol("J")),
+            _t(", the loss summed over the samples, so "), _m(n.symbol(f"dZ{L}")), _t(" and the others before "
+            "the weights have no 1/m, and "), _m(n.symbol(f"dW{L}") + r" = \frac{1}{m} \cdots"), _t(" (likewise "),
+            _m("b"), _t(") carry it")]
 
 
 def bias_fact(p):
@@ -207,10 +229,12 @@ def facts(p, blank, loss_tex, n: Notation):
     m = len(batches[0]) if len(batches) > 1 else p.m
     out = [
         ("Layout", [_t(f"samples as {side}: "), _m(layer_formula(p, n))]),
+        *([("Weights", weights_fact(p))] if weights_fact(p) else []),
         ("Bias", bias_fact(p)),
         ("Loss", [_t(loss_words(p) + f" (m = {_count(m, 'sample')}" + (" per batch" if len(batches) > 1 else "")
                      + f", n = {_count(len(p.y[0]), 'output')}, "), _m(r"\hat{y}"), _t(" the network's output): "),
-                  _m("J = " + loss_tex, display=True)]),
+                  _m(n.symbol("J") + " = " + loss_tex, display=True)]),
+        *([("The 1/m", mean_fact(p, n))] if mean_fact(p, n) else []),
         ("Optimizer", optimizer_facts(p)),
         ("Steps", [_t(steps_words(p, batches))]),
     ]
@@ -262,7 +286,7 @@ def figure_legend(p, n: Notation):
         rows, cols = L.shape
         segs += [span(names.weight(l, 0, 0), names.weight(l, rows - 1, cols - 1)),
                  _t(" are " if rows * cols > 1 else " is "), _m(n.symbol(f"W{l}")),
-                 _t(" row by row; " if rows * cols > 1 else "; ")]
+                 _t((" column by column; " if L.in_out else " row by row; ") if rows * cols > 1 else "; ")]
     for l, L in enumerate(p.layers, 1):
         if L.b is not None:
             last = names.bias(l, 0 if names.b_per_layer else L.shape[0] - 1)
@@ -357,7 +381,7 @@ def symbolic_lines(pr: Printer, q, step, first):
 
 
 def loss_lines(pr: Printer, q, step=None):
-    first = Row("J", "=", pr.formula(q.expr))
+    first = Row(pr.n.symbol("J"), "=", pr.formula(q.expr))
     if pr.blank:
         return [first, Row("", "=", pr.matrix(q.value))]
     if pr.trace.field.symbolic and step is not None:
@@ -468,9 +492,10 @@ def fused_note(q, p) -> str:
         return ""
     act = "softmax" if p.loss == "cross_entropy" else "sigmoid"
     targets = ("every sample's targets sum to 1" if act == "softmax" else "any targets in [0, 1]")
+    delta, grad = ("dZ", "dÂ") if p.notation.get("gradient") == "d" else ("Δ", "∂J/∂Â")
     return (f"{act.capitalize()} and {LOSSES[p.loss].words} together: the {act}'s derivative "
-            f"cancels the division by Â in ∂J/∂Â, so Δ = c (Â − Y), with c the constant in front "
-            f"of ∂J/∂Â (Â is the network's output A of the last layer). This holds for {targets}, "
+            f"cancels the division by Â in {grad}, so {delta} = c (Â − Y), with c the constant in front "
+            f"of {grad} (Â is the network's output A of the last layer). This holds for {targets}, "
             f"and stays right where Â is 0 or 1 to many digits (a saturated unit), where "
             f"dividing by Â ⊙ (1 − Â) could not.")
 

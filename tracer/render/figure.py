@@ -92,7 +92,9 @@ class Names:
         """The weight into neuron j of layer l from neuron k of layer l − 1 (0-based)."""
         if self.flat:
             return Label("w", str(self.w_offset[l - 1] + j * self.layers[l - 1].shape[1] + k + 1))
-        return Label("w", f"{j + 1}{k + 1}", self.sup(l))
+        # the subscript of W's entry as the matrices write it: (in, out) storage swaps it
+        sub = f"{k + 1}{j + 1}" if self.layers[l - 1].in_out else f"{j + 1}{k + 1}"
+        return Label("w", sub, self.sup(l))
 
     def bias(self, l: int, j: int) -> Label:
         if self.flat:
@@ -159,7 +161,7 @@ def build_figure(p, sup, act_symbols, act_words) -> dict:
                 edge = {"from": a["id"], "to": b["id"], "const": a["const"], "label": None}
                 j = _index(b)
                 if not a["const"]:
-                    edge["label"] = _with(names.weight(c + 1, j, _index(a)), p.layers[c].W[j][_index(a)], weights)
+                    edge["label"] = _with(names.weight(c + 1, j, _index(a)), p.layers[c].w(j, _index(a)), weights)
                 else:         # W̃'s first column: the bias is the weight from the constant
                     L = p.layers[c]
                     edge["label"] = _with(names.bias(c + 1, j), L.b[j] if L.b else 0, biases)

@@ -11,6 +11,8 @@ from .escape import latex_escape
 from .tex import ATOM, POWER, PRODUCT, SUM, Math
 
 GREEK_DELTA = {"Delta": r"\Delta", "delta": r"\delta"}
+# the loss's letter (notation.loss): head and subscript of its symbol
+LOSS_SYMBOL = {"J": ("J",), "L": ("L",), "E": ("E", r"\mathrm{total}")}
 
 # A hyperparameter's symbol (ops.PARAMS): (LaTeX, plain text, precedence as an operand).  The
 # header names them so (η = 0.05); formulas write the symbol, the line below its value.
@@ -25,6 +27,7 @@ PARAMS = {
     "1-beta2": (r"1 - \beta_2", "1 − β₂", SUM),
     "lr*weight_decay": (r"\eta\lambda", "ηλ", PRODUCT),
     "1-lr*weight_decay": (r"1 - \eta\lambda", "1 − ηλ", SUM),
+    "1/m": (r"\frac{1}{m}", "1/m", POWER),
 }
 
 
@@ -61,13 +64,22 @@ class Notation:
     """`text` sets user text (layer names) inside a formula: \\text{} for LaTeX, math symbols
     for Markdown, where MathJax does not read LaTeX's text-mode escapes."""
 
-    def __init__(self, notation: dict | None = None, aug=False, text=latex_text):
+    def __init__(self, notation: dict | None = None, aug=False, text=latex_text, per_sample=False):
         n = notation or {}
+        # one_over_m: dW: ∂/∂A and Δ are those of ℒ = mJ, the loss summed over samples
+        self.per_sample = per_sample
         self.paren = n.get("index", "[l]") == "(l)"
         self.delta = GREEK_DELTA[n.get("delta", "Delta")]
         self.names = list(n.get("names") or [])
+        self.d = n.get("gradient", "partial") == "d"     # dW^{[l]}, dZ^{[l]} (DLS, CS231n)
+        self.loss = LOSS_SYMBOL[n.get("loss", "J")]
         self.aug = aug
         self.text = text
+
+    @classmethod
+    def of(cls, problem, text=latex_text) -> "Notation":
+        """The notation of a problem's worksheets."""
+        return cls(problem.notation, problem.bias == "augmented", text, getattr(problem, "per_sample", False))
 
     def layer(self, l) -> str:
         """The superscript's text for layer l: [1], (1) or (name)."""
@@ -85,7 +97,7 @@ class Notation:
     def parts(self, name: str) -> Sym:
         """Canonical quantity name -> its symbol's parts."""
         if name == "J":
-            return Sym("J")
+            return Sym(*self.loss)
         if name == "Y":
             return Sym(r"\tilde{Y}" if self.aug else "Y")
         if name.endswith("_prev"):
@@ -102,13 +114,24 @@ class Notation:
         if head in ("W", "b", "Z", "A", "M"):
             letter = r"\tilde{W}" if self.aug and head == "W" else head
             return Sym(letter, sup=self.layer(digits))
+        if self.d and head in ("dZ", "dA", "dW", "db"):
+            inner = self.parts(head[1] + digits)
+            return replace(inner, head=r"d" + inner.head)
         if head == "dZ":
             return Sym(self.delta, sup=self.layer(digits))
         if head in ("dA", "dW", "db"):
-            return Sym(r"\frac{\partial J}{\partial %s}" % self.symbol(head[1] + digits), fraction=True)
+            return Sym(self.partial(self.symbol(head[1] + digits), self.gradient_of(head)), fraction=True)
         if head[:1] in ("v", "m", "g", "u") and head[1:] in ("W", "b"):
             return Sym(head[0], sub=self.symbol(head[1:] + digits))
         return Sym(r"\mathrm{" + name.replace("_", r"\_") + "}")
+
+    def partial(self, wrt: str, of: str | None = None) -> str:
+        """∂J/∂(wrt), with the loss's own letter (∂E_total/∂w in Mazur's notation)."""
+        return r"\frac{\partial %s}{\partial %s}" % (of or self.symbol("J"), wrt)
+
+    def gradient_of(self, head):
+        """What a gradient is of: ℒ = mJ for ∂/∂A when the 1/m is written in dW (per_sample)."""
+        return r"\mathcal{L}" if self.per_sample and head == "dA" else None
 
     def symbol(self, name: str) -> str:
         """Canonical quantity name -> LaTeX symbol."""
@@ -130,10 +153,11 @@ class Notation:
         (`sub`: the subscript's text, e.g. '1i', in place of the index)."""
         sub = "_{" + (sub if sub is not None else _index_text(idx)) + "}"
         head, digits = _split(name)
-        if head in ("W", "b", "Z", "A", "dZ") and not name.endswith(("_prev", "_next", "_hat", "_decayed")):
+        plain = ("W", "b", "Z", "A", "dZ") + (("dA", "dW", "db") if self.d else ())
+        if head in plain and not name.endswith(("_prev", "_next", "_hat", "_decayed")):
             return self.symbol(name) + sub
         if head in ("dA", "dW", "db"):
-            return r"\frac{\partial J}{\partial %s}" % (self.symbol(head[1] + digits) + sub)
+            return self.partial(self.symbol(head[1] + digits) + sub, self.gradient_of(head))
         if name.endswith("_next") and head in ("W", "b"):
             return self.symbol(name) + sub
         return r"\left(" + self.symbol(name) + r"\right)" + sub

@@ -18,7 +18,8 @@ import numpy as np
 from .. import ops
 from ..losses import LOSSES
 from ..numbers import Real
-from ..numtext import decimal_text, is_pow10, latex_exact, latex_fraction, latex_param, rounded, short_decimal
+from ..numtext import (decimal_text, is_pow10, latex_exact, latex_fraction, latex_param, rounded, short_decimal,
+                       unicode_power)
 from . import tex
 from .answer_box import answer_box
 from .notation import Notation, latex_text, param_math  # noqa: F401  (Notation re-exported)
@@ -33,7 +34,7 @@ class Printer:
         self.trace = trace
         self.decimals = p.decimals if decimals is None else decimals
         self.max_entries = max_entries
-        self.n = notation or Notation(p.notation, p.bias == "augmented", text)
+        self.n = notation or Notation.of(p, text)
         self.feat = 0 if p.layout == "columns" else 1
         self.aug = p.bias == "augmented"
         self.blank = blank
@@ -50,7 +51,7 @@ class Printer:
         if f is None:         # symbolic: the field writes its formula (and value)
             return Math(self.trace.field.latex(-v if negate else v, self.decimals), SUM)
         if f == 0:            # e.g. an irrational times ReLU's exact 0: zero, not 0.0000
-            return Math("0")
+            return Math("0", ink=1)
         f = -f if negate else f
         if self.trace.field.name == "float" and short_decimal(f, self.decimals) is not None:
             return _signed(short_decimal(f, self.decimals), f < 0)   # the float is exactly this decimal
@@ -63,12 +64,13 @@ class Printer:
             return _signed(decimal_text(q), q < 0)
         if _frac_too_big(q):
             return self.decimal(q)
-        return _signed(latex_fraction(q), q < 0, POWER)
+        return _signed(latex_fraction(q), q < 0, POWER, ink=len(f"{q.numerator}/{q.denominator}"))
 
     def decimal(self, x) -> Math:
         """x (a Fraction, Decimal or float) rounded for display (numtext.rounded)."""
         text = rounded(x, self.decimals)
-        return _signed(text, text.startswith("-"), PRODUCT if r"\cdot" in text else ATOM, rounded=True)
+        return _signed(text, text.startswith("-"), PRODUCT if r"\cdot" in text else ATOM, rounded=True,
+                       ink=len(rounded(x, self.decimals, power=unicode_power)))
 
     def is_fraction(self, q) -> bool:
         """Whether `fraction` writes q as \\frac."""
@@ -142,7 +144,7 @@ class Printer:
     def _blank_cell(self, a) -> str:
         """An empty box as wide as the widest answer of `a` (answer_box.py); the texts it is
         sized on are never shown."""
-        return answer_box([self.number(v).text for v in np.asarray(a, dtype=object).ravel()[:256]])
+        return answer_box([self.number(v).ink for v in np.asarray(a, dtype=object).ravel()[:256]])
 
     def _cells(self, a):
         """The entries as Math; one matrix, one kind of number: no ⅓ beside 0.1650."""
@@ -237,7 +239,7 @@ class Printer:
     def _print_Const(self, node, vals):
         if vals is None and node.param is not None:
             return param_math(node.param)           # η, 1 − β₁: the formula line
-        return const(node.q, param=node.param is not None)
+        return const(node.q, param=node.param not in (None, "1/m"))   # 1/m: \frac{1}{4}, not 0.25
 
     def _print_MatMul(self, node, vals):
         a, b = (self._print(x, vals) for x in node.args)
@@ -337,6 +339,8 @@ class Printer:
             return None if value == 1 else const(value)
         d, o = LOSSES[grad.loss.kind], grad.loss.opts
         num, per = d.grad_scale(o), d.per(o)
+        if grad.loss.per_sample:      # one_over_m: dW: the 1/m stands in dW and db instead
+            per = per.replace("m", "")
         if not per:
             return None if num == 1 else const(num)
         return Math(_coefficient(num, per), POWER)

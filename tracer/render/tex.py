@@ -57,6 +57,7 @@ class Math:
     family: str | None = None  # the family of a product (prec PRODUCT)
     quotient: bool = False     # a product whose last operator is ⊘
     numeral: bool = False      # written starting with a digit (2 3 would read 23)
+    ink: int | None = None     # a number: the characters a hand writes for it (3/40: 4)
 
     def __str__(self):
         return self.text
@@ -70,9 +71,11 @@ def paren(m: Math) -> Math:
     return Math(r"\left(" + m.text + r"\right)", ATOM, m.rounded, m.rows)
 
 
-def number(text: str, negative: bool, prec=ATOM, rounded=False) -> Math:
-    """A number's text as Math: a leading minus makes it NEG."""
-    return Math(text, NEG if negative else prec, rounded, numeral=not negative)
+def number(text: str, negative: bool, prec=ATOM, rounded=False, ink=None) -> Math:
+    """A number's text as Math: a leading minus makes it NEG; `ink`: its handwritten length
+    (default: the text's, right for plain decimals)."""
+    return Math(text, NEG if negative else prec, rounded, numeral=not negative,
+                ink=len(text) if ink is None else ink)
 
 
 def _fits(m: Math, need: int, family) -> bool:

@@ -101,6 +101,9 @@ class Symbols:
         self.delta = "δ" if n.get("delta") == "delta" else "Δ"
         self.names = [terminal_safe(x) for x in (n.get("names") or [])]
         self.aug = problem.bias == "augmented"
+        self.d = n.get("gradient") == "d"
+        self.loss = {"L": "L", "E": "E_total"}.get(n.get("loss"), "J")
+        self.per_sample = problem.per_sample     # ∂/∂A of ℒ = mJ (one_over_m: dW)
 
     def sup(self, l: str) -> str:
         k = int(l)
@@ -120,14 +123,19 @@ class Symbols:
                 return fmt.format(inner)
         head = name.rstrip("0123456789")
         digits = name[len(head):]
+        if name == "J":
+            return self.loss
         if not digits:
             return terminal_safe(name)
+        if self.d and head in ("dZ", "dA", "dW", "db"):
+            return "d" + self(head[1:] + digits)
         if head in ("W", "b", "Z", "A", "M"):
             return ("W̃" if self.aug and head == "W" else head) + self.sup(digits)
         if head == "dZ":
             return self.delta + self.sup(digits)
         if head in ("dA", "dW", "db"):
-            return "∂J/∂" + self(head[1] + digits)
+            of = "ℒ" if self.per_sample and head == "dA" else self.loss
+            return f"∂{of}/∂" + self(head[1] + digits)
         if head[:1] in ("v", "m", "g", "u") and head[1:] in ("W", "b"):
             return f"{head[0]}({self(head[1:] + digits)})"
         return terminal_safe(name)
@@ -291,20 +299,26 @@ def header_lines(trace, symbols, decimals) -> list[str]:
     out = [title, "═" * min(len(title), WIDTH), ""]
     if getattr(p, "kind", None) == "graph":
         return out + [f"A computational graph; numbers: {p.numbers}.", ""]
+    in_out = p.weights == "in_out"
     # augmented: W̃ (the tilde kept, as everywhere) and no separate b
     W, b = ("W̃", "") if p.bias == "augmented" else ("W", " + b[l]")
     if p.layout == "columns":
-        out.append(f"Layout: samples as columns, Z[l] = {W}[l] A[l−1]{b}")
+        out.append(f"Layout: samples as columns, Z[l] = {W}[l]{'ᵀ' if in_out else ''} A[l−1]{b}")
     else:
-        out.append(f"Layout: samples as rows, Z[l] = A[l−1] {W}[l]ᵀ{b}")
+        out.append(f"Layout: samples as rows, Z[l] = A[l−1] {W}[l]{'' if in_out else 'ᵀ'}{b}")
+    if in_out:
+        out.append("Weights: W stored (in, out), a row per input and a column per neuron")
     if p.bias == "augmented":
         out.append("Bias: augmented, b folded into W̃ as its first column (a constant 1 carried in A)")
-    sizes = [str(len(p.x[0]))] + [f"{len(L.W)} {ACT.get(L.activation, 'linear') if L.activation else ''}".strip()
+    sizes = [str(len(p.x[0]))] + [f"{L.shape[0]} {ACT.get(L.activation, 'linear') if L.activation else ''}".strip()
                                   for L in p.layers]
     out.append("Network: " + " → ".join(sizes))
     J = trace.steps[0].quantities["J"]
-    out.append(f"Loss: {LOSSES[p.loss].words}, J = {Formula(symbols, J.parts)(J.expr)}, "
+    out.append(f"Loss: {LOSSES[p.loss].words}, {symbols('J')} = {Formula(symbols, J.parts)(J.expr)}, "
                f"m = {len(trace.steps[0].batch)} samples" + (" per batch" if len(p.batches()) > 1 else ""))
+    if p.per_sample:
+        out.append(f"The 1/m: written in dW and db; the backward pass differentiates ℒ = m{symbols('J')}, "
+                   "the loss summed over samples (as the Deep Learning Specialization)")
     opt = ", ".join(_opt_item(k, v) for k, v in p.opt_opts.items() if v not in (0, False, None))
     out.append(f"Optimizer: {p.optimizer}" + (f" ({opt})" if opt else ""))
     if p.round is not None:
