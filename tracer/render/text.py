@@ -300,6 +300,9 @@ def header_lines(trace, symbols, decimals) -> list[str]:
     if getattr(p, "kind", None) == "graph":
         return out + [f"A computational graph; numbers: {p.numbers}.", ""]
     in_out = p.weights == "in_out"
+    if p.convention:
+        from ..conventions import describe
+        out.append("Convention: " + describe(p.convention))
     if p.layout == "columns":
         out.append(f"Layout: samples as columns, Z[l] = W[l]{'ᵀ' if in_out else ''} A[l−1] + b[l]")
     else:
