@@ -315,3 +315,12 @@ def test_text_format_speaks_the_convention():
     assert "The 1/m: written in dW and db" in dls and "dW[1] = 1/m dZ[1] A[0]ᵀ" in dls
     d2l = trace(parse_problem(problem(convention="d2l"))).render("text")
     assert "Z[l] = A[l−1] W[l] + b[l]" in d2l and "∂J/∂W(1) = A(0)ᵀ Δ(1)" in d2l
+
+
+def test_the_header_names_the_convention():
+    from tracer.conventions import SOURCES
+    for c in CONVENTIONS:
+        t = trace(parse_problem(problem(convention=c)))
+        assert f"{SOURCES[c]} (convention: {c})" in t.render("markdown")
+        assert f"Convention: the layout and notation of {SOURCES[c]}" in t.render("text")
+    assert "Convention" not in trace(parse_problem(problem())).render("markdown")

@@ -29,7 +29,17 @@ CONVENTIONS = {
               "figure": {"weights": "both", "biases": "both", "names": "flat"}},
 }
 
+# whose conventions each is, as a worksheet's header names it
+SOURCES = {"dls": "Ng's Deep Learning Specialization", "cs231n": "Stanford's CS231n",
+           "d2l": "Dive into Deep Learning", "pytorch": "PyTorch",
+           "mazur": "Mazur's step-by-step backpropagation example"}
+
 NESTED = ("notation", "figure")
+
+
+def describe(name: str) -> str:
+    """The header's words: "the layout and notation of Stanford's CS231n (convention: cs231n)"."""
+    return f"the layout and notation of {SOURCES[name]} (convention: {name})"
 
 
 def apply_convention(raw: dict) -> dict:

@@ -18,6 +18,7 @@ from .chain import Chain
 from .entries import Entries, loss_terms
 from .escape import math_text
 from .figure import Names, build_figure
+from ..conventions import describe
 from .notation import PARAMS
 from ..numtext import MIN_SIGNIFICANT
 from .tex import Math, Row, op
@@ -228,6 +229,7 @@ def facts(p, blank, loss_tex, n: Notation):
     side = "columns" if p.layout == "columns" else "rows"
     m = len(batches[0]) if len(batches) > 1 else p.m
     out = [
+        *([("Convention", [_t(describe(p.convention))])] if p.convention else []),
         ("Layout", [_t(f"samples as {side}: "), _m(layer_formula(p, n))]),
         *([("Weights", weights_fact(p))] if weights_fact(p) else []),
         ("Bias", bias_fact(p)),

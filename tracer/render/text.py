@@ -300,6 +300,9 @@ def header_lines(trace, symbols, decimals) -> list[str]:
     if getattr(p, "kind", None) == "graph":
         return out + [f"A computational graph; numbers: {p.numbers}.", ""]
     in_out = p.weights == "in_out"
+    if p.convention:
+        from ..conventions import describe
+        out.append("Convention: " + describe(p.convention))
     # augmented: W̃ (the tilde kept, as everywhere) and no separate b
     W, b = ("W̃", "") if p.bias == "augmented" else ("W", " + b[l]")
     if p.layout == "columns":
