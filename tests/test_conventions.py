@@ -180,6 +180,7 @@ def test_chain_detail_with_the_1_over_m_in_dW_adds_up():
     ({"weights": "in_out", "bias": "augmented"}, "weights"),
     ({"one_over_m": "db"}, "one_over_m"),
     ({"notation": {"gradient": "nabla"}}, "notation.gradient"),
+    ({"convention": "cs231n", "bias": "augmented"}, "convention: cs231n stores W as (in, out)"),
 ])
 def test_bad_convention_keys_are_refused_naming_the_place(bad, place, tmp_path):
     import yaml

@@ -138,7 +138,11 @@ def parse_problem(raw: Mapping[str, Any] | None,
             raw = {**raw, k: v}
     if (overrides or {}).get("numbers") not in (None, "symbolic"):
         raw = {k: v for k, v in raw.items() if k != "symbols"}   # --numbers exact on a symbolic file
-    d = PROBLEM.check(apply_convention(raw), "")
+    resolved = apply_convention(raw)
+    if resolved.get("weights") == "in_out" and raw.get("weights") is None and resolved.get("bias") == "augmented":
+        raise ProblemError("convention", f"{raw['convention']} stores W as (in, out) (weights: in_out), which "
+                           "bias: augmented does not take; add weights: out_in")
+    d = PROBLEM.check(resolved, "")
     return _build(d)
 
 
