@@ -160,17 +160,33 @@ def rounded(x, decimals: int, power=latex_power) -> str:
     MIN_SIGNIFICANT significant digits gets that many (0.000175, not 0.0002), written
     mantissa · 10^e below 10^-6 (`power` writes it: LaTeX, or unicode_power).  Never
     "-0.0000"."""
+    digits, e = _rounding(x, decimals)
+    return digits if e is None else power(digits, e)
+
+
+def rounded_value(x, decimals: int) -> tuple[Fraction, int]:
+    """What `rounded(x, decimals)` shows, as a number: (the exact value of the digits shown,
+    how many decimal places they have), so that a line can be checked from its digits."""
+    digits, e = _rounding(x, decimals)
+    places = len(digits.partition(".")[2])
+    if e is None:
+        return Fraction(digits), places
+    return Fraction(digits) * Fraction(10) ** e, places - e
+
+
+def _rounding(x, decimals: int) -> tuple[str, int | None]:
+    """(digits, None), or (mantissa, e) for mantissa · 10^e: the one rounding rule."""
     d = as_decimal(x)
     if d != 0 and abs(d) < Decimal(10) ** (MIN_SIGNIFICANT - 1 - decimals):
         e = d.adjusted()                           # 10^e ≤ |d| < 10^(e+1)
         if e >= SCIENTIFIC_BELOW:
-            return _fixed(d, MIN_SIGNIFICANT - 1 - e)
+            return _fixed(d, MIN_SIGNIFICANT - 1 - e), None
         mant = _fixed(d.scaleb(-e), MIN_SIGNIFICANT - 1)
         if mant.lstrip("-").startswith("10"):     # 9.995 → 10.0: one more power of ten
             e += 1
             mant = _fixed(d.scaleb(-e), MIN_SIGNIFICANT - 1)
-        return power(mant, e)
-    return _fixed(d, decimals)
+        return mant, e
+    return _fixed(d, decimals), None
 
 
 def _fixed(d: Decimal, k: int) -> str:

@@ -12,7 +12,7 @@ import numpy as np
 from .. import ops
 from .entries import MAX_TERMS, Entries
 from .printer import Printer, const
-from .tex import PRODUCT, Math, Row, op, sum_terms
+from .tex import ONE, PRODUCT, Math, Row, op, sum_terms
 
 PER_ROW = 3     # products per line of a sum over samples
 
@@ -35,6 +35,17 @@ def _rows(left, lead, terms, rel, res, scale=None) -> list[Row]:
     return out
 
 
+
+
+def _total(terms, scale=None):
+    """What the products a line shows add up to (times the 1/m before them), or None when
+    some are not shown (a long sum, cut as `_rows` cuts it) or unknown."""
+    if len(terms) > 12 or any(t.value is None for t in terms):
+        return None
+    total = sum(t.value for t in terms)
+    if scale is not None:
+        return None if scale[1].value is None else scale[1].value * total
+    return total
 
 
 class Chain:
@@ -96,7 +107,7 @@ class Chain:
             syms = sum_terms([Math(self.sym(f"dZ{l + 1}", self.ji(r, i)) + " " + self.sym(f"W{l + 1}", self.w_at(r, j)),
                                    PRODUCT) for r in rs], MAX_TERMS)
             nums = sum_terms([op("cdot", num(dZ[self.ji(r, i)]), num(W[self.w_at(r, j)])) for r in rs], MAX_TERMS)
-            res = num(dA[idx])
+            res = self.pr.checked(nums.value, num(dA[idx]))
             rel = self.pr.result_rel(self.q(f"dA{l}"), idx, nums, res)
             left = self.sym(f"dA{l}", idx)
             if len(rs) > 2:
@@ -164,7 +175,7 @@ class Chain:
                 lead, nums = self._products(
                     l, j, samples, lambda i: self.pr.number(Aprev[(k, i) if self.feat == 0 else (i, k)]), w,
                     scale and scale[0])
-                res = self.pr.number(dW[at])
+                res = self.pr.checked(_total(nums, scale), self.pr.number(dW[at]))
                 rel = self.pr.result_rel(self.q(f"dW{l}"), at, *nums, res)
                 lines.append(_rows(self.n.entry(f"dW{l}", at), lead, nums, rel, res, scale and scale[1]))
         return lines
@@ -178,8 +189,8 @@ class Chain:
         lines = []
         for j in self._cut(list(range(db.shape[0]))):
             b = self.sym(f"b{l}", (j,))
-            lead, nums = self._products(l, j, samples, lambda i: Math("1"), b, scale and scale[0])
-            res = self.pr.number(db[j])
+            lead, nums = self._products(l, j, samples, lambda i: ONE, b, scale and scale[0])
+            res = self.pr.checked(_total(nums, scale), self.pr.number(db[j]))
             rel = self.pr.result_rel(self.q(f"db{l}"), (j,), *nums, res)
             lines.append(_rows(self.n.entry(f"db{l}", (j,)), lead, nums, rel, res, scale and scale[1]))
         return lines

@@ -245,8 +245,12 @@ def facts(p, blank, loss_tex, n: Notation):
     if blank:     # the student's instruction: how precise the boxes are to be filled
         out.append(("Numbers", [_t(p.numbers + rounding + f"; write values that are not exact to {digits}")]))
     else:
+        carried = ("the rounded values are carried from line to line" if p.round is not None else
+                   "full precision is carried from line to line")
         out.append(("Numbers", [_t(p.numbers + rounding + f"; values that are not exact are shown to {digits}, "
-                                   "marked ≈")]))
+                                   f"marked ≈; {carried}, so where the digits a line shows give another last "
+                                   "digit, its result is marked "), _m(r"{}^{\dagger}"),
+                                _t(" (it is what the unrounded values give)")]))
     return out
 
 
@@ -348,14 +352,22 @@ def matrix_lines(pr: Printer, q, step=None, den=None):
     if pr.trace.field.symbolic and step is not None:
         return symbolic_lines(pr, q, step, first)
     lines = [first]
-    result = pr.matrix(q.value, den=den, fixed_row=pr.fixed_row(q.name))
+    fixed = pr.fixed_row(q.name)
+    result = pr.matrix(q.value, den=den, fixed_row=fixed)
+    given = None          # what the line before the result gives from the digits it shows
     if not isinstance(expr, (ops.Ref, ops.Loss)):
         sub = pr.substituted(expr, q.parts, den)
         if sub.text not in (result.text, general.text) and not _one_term_sum(expr, q):
             lines.append(Row("", pr.rel(sub), sub))
+            given = sub.value
         if isinstance(expr, ops.Add) and isinstance(expr.args[0], ops.MatMul):
-            mid = op("+", *(pr.matrix(q.parts[id(x)], den=den) for x in expr.args))
+            product, bias = expr.args
+            mid = op("+", pr.matrix(q.parts[id(product)], den=den,
+                                    given=pr.substituted(product, q.parts, den).value),
+                     pr.matrix(q.parts[id(bias)], den=den))
             lines.append(Row("", pr.rel(mid), mid))
+            given = mid.value
+    result = pr.matrix(q.value, den=den, fixed_row=fixed, given=given)
     lines.append(Row("", pr.result_rel(q, None, result), result))
     return lines
 
@@ -389,7 +401,7 @@ def loss_lines(pr: Printer, q, step=None):
     if pr.trace.field.symbolic and step is not None:
         return symbolic_lines(pr, q, step, first)
     terms = loss_terms(pr, q)
-    value = pr.number(q.value)
+    value = pr.checked(terms.value, pr.number(q.value))
     return [first, Row("", pr.rel(terms), terms), Row("", pr.result_rel(q, None, terms, value), value)]
 
 

@@ -14,8 +14,9 @@ import numpy as np
 
 from .. import ops
 from ..losses import LOSSES
+from . import shown
 from .printer import Printer, const as _const
-from .tex import ATOM, POWER, PRODUCT, Math, Row, frac, neg, op, paren, power, scaled, sum_terms, wrap
+from .tex import ONE, constant, ATOM, POWER, PRODUCT, Math, Row, frac, neg, op, paren, power, scaled, sum_terms, wrap
 
 MAX_TERMS = 12     # longer sums show their first and last terms around \cdots
 
@@ -98,7 +99,8 @@ class Entries:
         return power(self.expand(node.args[0], parts, idx, shape), str(node.k))
 
     def _x_Sqrt(self, node, parts, idx, shape):
-        return wrap(r"\sqrt{%s}", self.expand(node.args[0], parts, idx, shape))
+        inner = self.expand(node.args[0], parts, idx, shape)
+        return wrap(r"\sqrt{%s}", inner, value=shown.sqrt(inner.value))
 
     def _x_SumSamples(self, node, parts, idx, shape):
         a = np.asarray(parts[id(node.args[0])], dtype=object)
@@ -109,9 +111,9 @@ class Entries:
         z, a = node.args
         if node.kind == "sigmoid" and not self._constant(idx):
             av = self.leaf(a, parts, idx, shape)
-            return scaled(av, op("-", Math("1"), av), sep=" ")
+            return scaled(av, op("-", ONE, av), sep=" ")
         if node.kind == "tanh" and not self._constant(idx):
-            return op("-", Math("1"), power(self.leaf(a, parts, idx, shape), "2"))
+            return op("-", ONE, power(self.leaf(a, parts, idx, shape), "2"))
         return self.leaf(node, parts, idx, shape)
 
     def _grad_coef(self, grad, parts):
@@ -127,7 +129,7 @@ class Entries:
             return scaled(c, op("-", yh, y))
         if node.loss.kind == "cross_entropy":
             return neg(scaled(c, frac(y, yh)))
-        return scaled(c, frac(op("-", yh, y), op("cdot", yh, op("-", Math("1"), yh))))
+        return scaled(c, frac(op("-", yh, y), op("cdot", yh, op("-", ONE, yh))))
 
     def _x_FusedDelta(self, node, parts, idx, shape):
         if self._constant(idx):
@@ -155,14 +157,15 @@ class Entries:
             return None
         v = self.at(node.args[0], parts, idx, shape)
         z, minus = self.pr.number(v), self.pr.number(v, negate=True)
+        g = shown.activation(node.kind, node.opts, z.value)      # of the digits shown
         if node.kind == "sigmoid":
-            return wrap(r"\sigma(%s) = \frac{1}{1 + e^{%s}}", z, minus)
+            return wrap(r"\sigma(%s) = \frac{1}{1 + e^{%s}}", z, minus, value=g)
         if node.kind == "relu":
-            return wrap(r"\max(0, %s)", z)
+            return wrap(r"\max(0, %s)", z, value=g)
         if node.kind == "leaky_relu":
-            return wrap(r"\max(%s, %s)", op("cdot", _const(Fraction(node.opts["slope"])), z), z)
+            return wrap(r"\max(%s, %s)", op("cdot", _const(Fraction(node.opts["slope"])), z), z, value=g)
         if node.kind == "tanh":
-            return wrap(r"\tanh(%s) = \frac{e^{%s} - e^{%s}}{e^{%s} + e^{%s}}", z, z, minus, z, minus)
+            return wrap(r"\tanh(%s) = \frac{e^{%s} - e^{%s}}{e^{%s} + e^{%s}}", z, z, minus, z, minus, value=g)
         if node.kind == "softmax":
             Z = np.asarray(parts[id(node.args[0])], dtype=object)
             i, j = idx
@@ -190,7 +193,7 @@ class Entries:
                 if self._not_computed(q, idx):
                     continue
                 body = self.expand(expr, q.parts, idx, value.shape)
-            res = self.pr.number(value[idx])
+            res = self.pr.checked(body.value, self.pr.number(value[idx]))
             out.append(Cell(idx, body, self.pr.result_rel(q, idx, body, res), res))
         return out
 
@@ -234,13 +237,15 @@ def loss_terms(pr: Printer, q):
                 log = _log(num(a))
                 terms.append(log if qb == 1 else op("scalar", num(b), log))
             if node.kind == "bce" and qb != 1:
-                log = _log(op("-", Math("1"), num(a)))
-                terms.append(log if qb == 0 else op("scalar", op("-", Math("1"), num(b)), log))
-    body = wrap(r"\left[%s\right]", sum_terms(terms, MAX_TERMS) if terms else Math("0"))
+                log = _log(op("-", ONE, num(a)))
+                terms.append(log if qb == 0 else op("scalar", op("-", ONE, num(b)), log))
+    total = sum_terms(terms, MAX_TERMS) if terms else constant("0", 0)
+    body = wrap(r"\left[%s\right]", total, value=total.value)
     if c != 1:
-        body = Math(_const(c).text + body.text, PRODUCT, body.rounded)
+        body = Math(_const(c).text + body.text, PRODUCT, body.rounded,
+                    value=None if body.value is None else c * body.value)
     return body if node.kind == "mse" else neg(body)
 
 
 def _log(x: Math) -> Math:
-    return wrap(r"\log %s", x if x.prec >= POWER else paren(x))
+    return wrap(r"\log %s", x if x.prec >= POWER else paren(x), value=shown.log(x.value))

@@ -18,12 +18,14 @@ import numpy as np
 from .. import ops
 from ..losses import LOSSES
 from ..numbers import Real
-from ..numtext import (decimal_text, is_pow10, latex_exact, latex_fraction, latex_param, rounded, short_decimal,
+from ..numtext import (decimal_text, is_pow10, latex_exact, latex_fraction, latex_param, rounded, rounded_value,
+                       short_decimal,
                        unicode_power)
+from . import shown as _shown
 from . import tex
 from .answer_box import answer_box
 from .notation import Notation, latex_text, param_math  # noqa: F401  (Notation re-exported)
-from .tex import ATOM, NEG, POWER, PRODUCT, SUM, Math, call, frac, neg, op, paren, power, scaled, wrap
+from .tex import ATOM, NEG, ONE, POWER, PRODUCT, SUM, Math, call, frac, neg, op, paren, power, scaled, with_value, wrap
 
 
 
@@ -51,26 +53,28 @@ class Printer:
         if f is None:         # symbolic: the field writes its formula (and value)
             return Math(self.trace.field.latex(-v if negate else v, self.decimals), SUM)
         if f == 0:            # e.g. an irrational times ReLU's exact 0: zero, not 0.0000
-            return Math("0", ink=1)
+            return Math("0", ink=1, value=Fraction(0))
         f = -f if negate else f
-        if self.trace.field.name == "float" and short_decimal(f, self.decimals) is not None:
-            return _signed(short_decimal(f, self.decimals), f < 0)   # the float is exactly this decimal
+        short = short_decimal(f, self.decimals) if self.trace.field.name == "float" else None
+        if short is not None:    # the float is exactly this decimal
+            return _signed(short, f < 0, value=Fraction(short))
         # rounded from an exact field's 60 digits, else from the float
         x = (-v.decimal() if negate else v.decimal()) if isinstance(v, Real) else f
         return self.decimal(x)
 
     def fraction(self, q: Fraction) -> Math:
         if q.denominator == 1 or _terminates(q, self.decimals):
-            return _signed(decimal_text(q), q < 0)
+            return _signed(decimal_text(q), q < 0, value=q)
         if _frac_too_big(q):
             return self.decimal(q)
-        return _signed(latex_fraction(q), q < 0, POWER, ink=len(f"{q.numerator}/{q.denominator}"))
+        return _signed(latex_fraction(q), q < 0, POWER, ink=len(f"{q.numerator}/{q.denominator}"), value=q)
 
     def decimal(self, x) -> Math:
         """x (a Fraction, Decimal or float) rounded for display (numtext.rounded)."""
         text = rounded(x, self.decimals)
+        value, places = rounded_value(x, self.decimals)
         return _signed(text, text.startswith("-"), PRODUCT if r"\cdot" in text else ATOM, rounded=True,
-                       ink=len(rounded(x, self.decimals, power=unicode_power)))
+                       ink=len(rounded(x, self.decimals, power=unicode_power)), value=value, places=places)
 
     def is_fraction(self, q) -> bool:
         """Whether `fraction` writes q as \\frac."""
@@ -106,16 +110,18 @@ class Printer:
         return self.rel(*shown)
 
     # -- matrices ---------------------------------------------------------------------------
-    def matrix(self, value, factor=True, den=None, blank=None, fixed_row=False) -> Math:
+    def matrix(self, value, factor=True, den=None, blank=None, fixed_row=False, given=None) -> Math:
         """A matrix (or vector, or scalar) as the worksheet writes it; blank sheet (or
         `blank`): an empty box of the same shape.  `den`: a denominator to factor out of it
         when it fits (the loss's 1/m in the backward pass).  `fixed_row`: the matrix is W̃ (or
         its gradient, update, moments): its first row, the constant's [1, 0…0], is no
-        parameter, set in grey and never boxed."""
+        parameter, set in grey and never boxed.  `given`: what the line before gives (the value
+        its shown digits are worth, tex.Math.value): an entry it does not give is marked
+        (render/shown.py)."""
         blank = self.blank if blank is None else blank
         a = np.asarray(value, dtype=object)
         if a.ndim == 0:
-            return Math(self._blank_cell(a)) if blank else self.number(a[()])
+            return Math(self._blank_cell(a)) if blank else self.checked(given, self.number(a[()]))
         if a.ndim == 1:   # bias vectors stand along the feature axis
             a = a[:, None] if self.feat == 0 else a[None, :]
         fixed_row = fixed_row and self.aug and a.shape[0] > 1
@@ -126,15 +132,24 @@ class Printer:
             return self._bmatrix(cells)
         d, ints = self._common_denominator(a, den) if factor else (None, None)
         if d:
-            cells = np.vectorize(lambda v: Math(str(v)), otypes=[object])(ints)
+            cells = np.vectorize(lambda v: Math(str(v), value=Fraction(v, d)), otypes=[object])(ints)
         else:
             cells = self._cells(a)
+        given = np.asarray(given, dtype=object) if given is not None else None
+        if given is not None and given.shape == cells.shape:
+            for idx in np.ndindex(*cells.shape):
+                cells[idx] = self.checked(given[idx], cells[idx])
         if fixed_row:
             cells[0] = [_grey(m) for m in cells[0]]
+        m = self._bmatrix(cells)
         if d:
-            m = self._bmatrix(cells)
-            return Math(r"\frac{1}{%d}" % d + m.text, PRODUCT, False, m.rows)    # the report's ¼[…]
-        return self._bmatrix(cells)
+            return Math(r"\frac{1}{%d}" % d + m.text, PRODUCT, False, m.rows, value=m.value)   # the report's ¼[…]
+        return m
+
+    def checked(self, given, shown: Math) -> Math:
+        """`shown`, marked † when `given` (what the shown digits before it give) does not show
+        as it does."""
+        return _shown.check(given, shown, self.trace.problem.round)
 
     def fixed_row(self, name: str) -> bool:
         """Whether quantity `name` is W̃-shaped (W̃, ∂J/∂W̃, W̃_new, the optimizer's state of
@@ -200,7 +215,7 @@ class Printer:
             lines.append(" & ".join(r"\cdots" if j is None else cells[i, j].text for j in c_idx))
         shown = [cells[i, j] for i in r_idx if i is not None for j in c_idx if j is not None]
         return Math(r"\begin{bmatrix} " + r" \\ ".join(lines) + r" \end{bmatrix}", ATOM,
-                    any(m.rounded for m in shown), len(r_idx))
+                    any(m.rounded for m in shown), len(r_idx), value=_shown.cell_values(cells))
 
     def shown_indices(self, rows, cols):
         """Row and column indices printed (None where dots stand in for the rest)."""
@@ -278,7 +293,8 @@ class Printer:
         return power(self._print(node.args[0], vals), exp)
 
     def _print_Sqrt(self, node, vals):
-        return wrap(r"\sqrt{%s}", self._print(node.args[0], vals))
+        inner = self._print(node.args[0], vals)
+        return wrap(r"\sqrt{%s}", inner, value=_shown.sqrt(inner.value))
 
     def _print_Bias(self, node, vals):
         return self._print(node.args[0], vals)
@@ -288,22 +304,24 @@ class Printer:
         if vals is None:
             inner = inner if inner.prec >= POWER else paren(inner)
             return wrap(r"\sum_{i} %s_{i}", inner, prec=SUM)
-        return wrap(r"\sum_{i} %s", inner, prec=SUM)
+        total = None if inner.value is None else inner.value.sum(axis=1 - self.feat, keepdims=True)
+        return wrap(r"\sum_{i} %s", inner, prec=SUM, value=total)
 
     def _print_Act(self, node, vals):
         inner = self._print(node.args[0], vals)
         if node.kind == "identity":      # A = Z, written so
             return inner
-        return call(ACT_SYMBOL[node.kind], inner)
+        value = None if vals is None or self.aug else _shown.activation(node.kind, node.opts, inner.value)
+        return call(ACT_SYMBOL[node.kind], inner, value=value)
 
     def _print_ActGrad(self, node, vals):
         if vals is not None:
             return self._val(node, vals)
         z, a = (self._print(x, None) for x in node.args)
         if node.kind == "sigmoid":
-            return op("odot", a, op("-", Math("1"), a))
+            return op("odot", a, op("-", ONE, a))
         if node.kind == "tanh":
-            return op("-", Math("1"), power(a, r"\odot 2"))
+            return op("-", ONE, power(a, r"\odot 2"))
         return call(ACT_SYMBOL[node.kind] + "'", z)
 
     def _print_SoftmaxBack(self, node, vals):
@@ -326,7 +344,7 @@ class Printer:
             return scaled(c, op("-", yh, y))
         if node.loss.kind == "cross_entropy":
             return neg(scaled(c, op("oslash", y, yh)))
-        return op("oslash", scaled(c, op("-", yh, y)), op("odot", yh, op("-", Math("1"), yh)))
+        return op("oslash", scaled(c, op("-", yh, y)), op("odot", yh, op("-", ONE, yh)))
 
     def _print_FusedDelta(self, node, vals):
         yh, y = (self._print(x, vals) for x in node.args)
@@ -351,7 +369,7 @@ def const(q, param=False) -> Math:
     (\\frac{1}{8}); 10^{-8} for small ones."""
     text = latex_param(q) if param else latex_exact(q)
     prec = PRODUCT if r"\cdot" in text else (POWER if "frac" in text or "^" in text else ATOM)
-    return _signed(text, q < 0, prec)
+    return _signed(text, q < 0, prec, value=Fraction(q))
 
 
 class _Values:
@@ -369,7 +387,7 @@ _W_SHAPED = re.compile(r"[dgmvu]?W\d+(_next|_hat|_decayed|_prev)?")
 
 def _grey(m: Math) -> Math:
     """An entry that is no parameter (W̃'s constant row), set in grey."""
-    return Math(r"{\color{gray}" + m.text + "}", m.prec, m.rounded, m.rows)
+    return with_value(Math(r"{\color{gray}" + m.text + "}", m.prec, m.rounded, m.rows), m.value)
 
 
 ACT_SYMBOL = {"identity": r"\mathrm{id}", "relu": r"\mathrm{ReLU}", "leaky_relu": r"\mathrm{LReLU}",

@@ -6,12 +6,16 @@ it is shown rounded (the line says ≈), and its height in rows (a matrix's rows
 budgets).  The one precedence table of the worksheets is here: the matrix formulas, the
 entries and the chain detail all combine their pieces with `op`, `call` and `power`.
 
+A Math also carries the value its shown digits denote (`value`: a Fraction, or an array of
+them in the orientation printed; None where unknown), computed here as the pieces are
+combined, so that a line can be checked from the digits a reader sees (render/shown.py).
+
 `Row` is one aligned line of a derivation, left & relation right; a list of rows that stay
 together is a `line` of a section (document.Section).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 # Precedence: an operand is wrapped in parentheses when its precedence is below what its
 # position needs.  NEG is a leading minus (−x): fine first in a sum, parenthesised anywhere
@@ -58,6 +62,9 @@ class Math:
     quotient: bool = False     # a product whose last operator is ⊘
     numeral: bool = False      # written starting with a digit (2 3 would read 23)
     ink: int | None = None     # a number: the characters a hand writes for it (3/40: 4)
+    # what the digits shown are worth (module docstring), and a rounded number's decimal places
+    value: object = field(default=None, compare=False)
+    places: int | None = None
 
     def __str__(self):
         return self.text
@@ -68,14 +75,40 @@ def math(x) -> Math:
 
 
 def paren(m: Math) -> Math:
-    return Math(r"\left(" + m.text + r"\right)", ATOM, m.rounded, m.rows)
+    return Math(r"\left(" + m.text + r"\right)", ATOM, m.rounded, m.rows, value=m.value)
 
 
-def number(text: str, negative: bool, prec=ATOM, rounded=False, ink=None) -> Math:
+def number(text: str, negative: bool, prec=ATOM, rounded=False, ink=None, value=None, places=None) -> Math:
     """A number's text as Math: a leading minus makes it NEG; `ink`: its handwritten length
-    (default: the text's, right for plain decimals)."""
+    (default: the text's, right for plain decimals); `value`: what the text is worth, and
+    `places`, its decimal places when it is rounded."""
     return Math(text, NEG if negative else prec, rounded, numeral=not negative,
-                ink=len(text) if ink is None else ink)
+                ink=len(text) if ink is None else ink, value=value, places=places)
+
+
+def constant(text: str, value) -> Math:
+    """A literal of a formula (the 1 of 1 − A) with its value."""
+    return Math(text, value=value)
+
+
+ONE = Math("1", value=1)
+
+
+def _apply(name, a, b):
+    """The value of `a name b` from the operands' values (None when one is unknown)."""
+    if a is None or b is None:
+        return None
+    if name == "+":
+        return a + b
+    if name == "-":
+        return a - b
+    if name in ("odot", "cdot", "scalar"):
+        return a * b
+    if name == "oslash":
+        return a / b
+    if getattr(a, "ndim", 0) == 2 and getattr(b, "ndim", 0) == 2:     # matmul, juxtapose
+        return a @ b
+    return a * b
 
 
 def _fits(m: Math, need: int, family) -> bool:
@@ -96,7 +129,8 @@ def op(name: str, *args) -> Math:
         right = m if _fits(m, o.right, o.family) else paren(m)
         sign = r" \cdot " if o.implicit and right.numeral else o.text    # 2 · 3, never 2 3
         out = Math(out.text + sign + right.text, o.prec, out.rounded or right.rounded,
-                   max(out.rows, right.rows), o.family, name == "oslash", out.numeral)
+                   max(out.rows, right.rows), o.family, name == "oslash", out.numeral,
+                   value=_apply(name, out.value, right.value))
     return out
 
 
@@ -104,40 +138,58 @@ def neg(m) -> Math:
     """−m: a leading minus."""
     m = math(m)
     inner = m if _fits(m, PRODUCT, None) else paren(m)
-    return Math("-" + inner.text, NEG, inner.rounded, inner.rows)
+    return Math("-" + inner.text, NEG, inner.rounded, inner.rows,
+                value=None if inner.value is None else -inner.value)
 
 
 def power(base, exp: str) -> Math:
     """base^{exp}: a base with a superscript, a fraction, a sign or a product in parentheses."""
     b = math(base)
     b = b if b.prec >= ATOM else paren(b)
-    return Math(b.text + "^{" + exp + "}", POWER, b.rounded, b.rows)
+    return Math(b.text + "^{" + exp + "}", POWER, b.rounded, b.rows, value=_power(b.value, exp))
 
 
-def call(head: str, *args, sep=", ") -> Math:
-    """head(args): a function applied; its parentheses make it one atom."""
+def _power(v, exp):
+    k = exp.replace(r"\odot", "").strip()
+    if v is None or not k.isdigit():
+        return None
+    out = v
+    for _ in range(int(k) - 1):
+        out = out * v
+    return out
+
+
+def call(head: str, *args, sep=", ", value=None) -> Math:
+    """head(args): a function applied; its parentheses make it one atom (`value`: the
+    function's value on the args' values, when the caller knows it)."""
     ms = [math(a) for a in args]
     return Math(head + r"\left(" + sep.join(m.text for m in ms) + r"\right)", ATOM,
-                any(m.rounded for m in ms), max(m.rows for m in ms))
+                any(m.rounded for m in ms), max(m.rows for m in ms), value=value)
 
 
 def frac(top, bottom) -> Math:
     t, b = math(top), math(bottom)
-    return Math(r"\frac{%s}{%s}" % (t.text, b.text), POWER, t.rounded or b.rounded, max(t.rows, b.rows))
+    return Math(r"\frac{%s}{%s}" % (t.text, b.text), POWER, t.rounded or b.rounded, max(t.rows, b.rows),
+                value=_apply("oslash", t.value, b.value))
 
 
-def wrap(template: str, *args, prec=ATOM, family=None) -> Math:
-    """A fixed piece of LaTeX around args (\\sqrt{%s}, \\sum_{i} %s): its precedence given."""
+def wrap(template: str, *args, prec=ATOM, family=None, value=None) -> Math:
+    """A fixed piece of LaTeX around args (\\sqrt{%s}, \\sum_{i} %s): its precedence given
+    (`value`: what it is worth, when the caller knows)."""
     ms = [math(a) for a in args]
     return Math(template % tuple(m.text for m in ms), prec, any(m.rounded for m in ms),
-                max([m.rows for m in ms] or [1]), family)
+                max([m.rows for m in ms] or [1]), family, value=value)
+
+
+def with_value(m: Math, value) -> Math:
+    return replace(m, value=value)
 
 
 def sum_terms(terms, limit=12) -> Math:
     """t₁ + t₂ + …, long sums as their first and last terms around ⋯ (a term that starts
     with a minus is written with + (−x): a sum of products as a hand calculation writes it)."""
     ms = [math(t) for t in terms]
-    if len(ms) > limit:
+    if len(ms) > limit:     # (terms not shown: no value to check the line by)
         ms = ms[:4] + [Math(r"\cdots")] + ms[-2:]
     if len(ms) == 1:
         return ms[0]
@@ -153,7 +205,7 @@ def scaled(c, m, sep="") -> Math:
     c = math(c)
     c = c if c.prec >= PRODUCT else paren(c)
     body = sep + paren(m).text if m.prec < PRODUCT else r" \, " + m.text
-    return Math(c.text + body, PRODUCT, c.rounded or m.rounded, m.rows)
+    return Math(c.text + body, PRODUCT, c.rounded or m.rounded, m.rows, value=_apply("cdot", c.value, m.value))
 
 
 @dataclass
