@@ -55,3 +55,18 @@ def _one_entry(numbers):
 def test_worksheet_shows_the_tie_rounded_away_from_zero(numbers):
     md = _one_entry(numbers).render("markdown")
     assert "-0.6877" in md and "-0.6876" not in md
+
+
+def test_shown_is_rounded_with_the_value_its_digits_are_worth():
+    """numtext.shown: the text `rounded` writes, and the exact value of those digits (what a
+    line is checked by), for plain, small and scientific values, halves away from zero."""
+    from decimal import Decimal
+    from fractions import Fraction
+    from tracer.numtext import rounded, shown
+    for x, digits in ((Fraction(-68765, 100000), "-0.6877"), (0.000175123, "0.000175"),
+                      (-1.234e-8, r"-1.23 \cdot 10^{-8}"), (Fraction(1, 3), "0.3333"), (2.5, "2.5000")):
+        text, hand, value, places = shown(x, 4)
+        assert text == rounded(x, 4) == digits
+        mantissa, _, e = digits.partition(r" \cdot 10^{")
+        assert value == Fraction(Decimal(mantissa)) * Fraction(10) ** int(e.rstrip("}") or 0)
+        assert places == len(mantissa.partition(".")[2]) - int(e.rstrip("}") or 0)

@@ -167,11 +167,20 @@ def rounded(x, decimals: int, power=latex_power) -> str:
 def rounded_value(x, decimals: int) -> tuple[Fraction, int]:
     """What `rounded(x, decimals)` shows, as a number: (the exact value of the digits shown,
     how many decimal places they have), so that a line can be checked from its digits."""
+    return shown(x, decimals)[2:]
+
+
+def shown(x, decimals: int, power=latex_power) -> tuple[str, str, Fraction, int]:
+    """x rounded once, as `rounded` writes it (with `power`, and with unicode_power: the
+    characters a hand writes), with `rounded_value`'s value and places."""
     digits, e = _rounding(x, decimals)
-    places = len(digits.partition(".")[2])
+    whole, _, frac = digits.partition(".")
+    places = len(frac)
+    value = Fraction(int(whole + frac), 10 ** places)
     if e is None:
-        return Fraction(digits), places
-    return Fraction(digits) * Fraction(10) ** e, places - e
+        return digits, digits, value, places
+    value *= Fraction(10) ** e
+    return power(digits, e), unicode_power(digits, e), value, places - e
 
 
 def _rounding(x, decimals: int) -> tuple[str, int | None]:

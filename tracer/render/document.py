@@ -353,21 +353,25 @@ def matrix_lines(pr: Printer, q, step=None, den=None):
         return symbolic_lines(pr, q, step, first)
     lines = [first]
     fixed = pr.fixed_row(q.name)
-    result = pr.matrix(q.value, den=den, fixed_row=fixed)
-    given = None          # what the line before the result gives from the digits it shows
-    if not isinstance(expr, (ops.Ref, ops.Loss)):
+    if isinstance(expr, (ops.Ref, ops.Loss)):
+        result = pr.matrix(q.value, den=den, fixed_row=fixed)
+    else:
         sub = pr.substituted(expr, q.parts, den)
-        if sub.text not in (result.text, general.text) and not _one_term_sum(expr, q):
-            lines.append(Row("", pr.rel(sub), sub))
-            given = sub.value
+        mid = None
         if isinstance(expr, ops.Add) and isinstance(expr.args[0], ops.MatMul):
             product, bias = expr.args
             mid = op("+", pr.matrix(q.parts[id(product)], den=den,
                                     given=pr.substituted(product, q.parts, den).value),
                      pr.matrix(q.parts[id(bias)], den=den))
+        # the result, checked against what the line before it gives from the digits it shows
+        # (the same digits as the result's own give no mark, and then that line is not written)
+        result = pr.matrix(q.value, den=den, fixed_row=fixed, given=(mid or sub).value)
+        if sub.text not in (result.text, general.text) and not _one_term_sum(expr, q):
+            lines.append(Row("", pr.rel(sub), sub))
+        elif mid is None:
+            result = pr.matrix(q.value, den=den, fixed_row=fixed)      # no line before it: nothing to check
+        if mid is not None:
             lines.append(Row("", pr.rel(mid), mid))
-            given = mid.value
-    result = pr.matrix(q.value, den=den, fixed_row=fixed, given=given)
     lines.append(Row("", pr.result_rel(q, None, result), result))
     return lines
 

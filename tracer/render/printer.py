@@ -18,9 +18,8 @@ import numpy as np
 from .. import ops
 from ..losses import LOSSES
 from ..numbers import Real
-from ..numtext import (decimal_text, is_pow10, latex_exact, latex_fraction, latex_param, rounded, rounded_value,
-                       short_decimal,
-                       unicode_power)
+from ..numtext import (decimal_text, is_pow10, latex_exact, latex_fraction, latex_param,
+                       short_decimal, shown as shown_digits)
 from . import shown as _shown
 from . import tex
 from .answer_box import answer_box
@@ -71,10 +70,9 @@ class Printer:
 
     def decimal(self, x) -> Math:
         """x (a Fraction, Decimal or float) rounded for display (numtext.rounded)."""
-        text = rounded(x, self.decimals)
-        value, places = rounded_value(x, self.decimals)
+        text, hand, value, places = shown_digits(x, self.decimals)
         return _signed(text, text.startswith("-"), PRODUCT if r"\cdot" in text else ATOM, rounded=True,
-                       ink=len(rounded(x, self.decimals, power=unicode_power)), value=value, places=places)
+                       ink=len(hand), value=value, places=places)
 
     def is_fraction(self, q) -> bool:
         """Whether `fraction` writes q as \\frac."""
@@ -214,8 +212,10 @@ class Printer:
                 continue
             lines.append(" & ".join(r"\cdots" if j is None else cells[i, j].text for j in c_idx))
         shown = [cells[i, j] for i in r_idx if i is not None for j in c_idx if j is not None]
+        # a matrix with entries cut (dots) gives nothing to check a line by
+        whole = len(shown) == cells.size
         return Math(r"\begin{bmatrix} " + r" \\ ".join(lines) + r" \end{bmatrix}", ATOM,
-                    any(m.rounded for m in shown), len(r_idx), value=_shown.cell_values(cells))
+                    any(m.rounded for m in shown), len(r_idx), value=_shown.cell_values(cells) if whole else None)
 
     def shown_indices(self, rows, cols):
         """Row and column indices printed (None where dots stand in for the rest)."""

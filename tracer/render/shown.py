@@ -60,15 +60,23 @@ def check(value, shown: Math, hand: int | None = None) -> Math:
 
 
 # -- functions of shown values, exactly enough --------------------------------------------------
+def _safe(fn, q):
+    """fn(q), or None where the digits shown are past what it takes (e^{1e300})."""
+    try:
+        return fn(Fraction(q))
+    except ArithmeticError:      # decimal's Overflow, a division by 0
+        return None
+
+
 def _elementwise(fn, v):
     if v is None:
         return None
     if isinstance(v, np.ndarray):
         out = np.empty(v.shape, dtype=object)
         for idx, x in np.ndenumerate(v):
-            out[idx] = fn(Fraction(x))
+            out[idx] = _safe(fn, x)
         return None if any(x is None for x in out.ravel()) else out
-    return fn(Fraction(v))
+    return _safe(fn, v)
 
 
 def _dec(q: Fraction) -> Decimal:
@@ -101,7 +109,13 @@ def log(v):
     return _elementwise(lambda q: Fraction(_CTX.ln(_dec(q))) if q > 0 else None, v)
 
 
+LARGEST = 400      # entries of a matrix whose digits are checked (past it: a sheet of dots)
+
+
 def cell_values(a):
-    """A matrix of cells' values, or None when one is unknown."""
+    """A matrix of cells' values, or None when one is unknown, or when the matrix is too
+    large to check by hand (exact products of a big matrix cost seconds)."""
+    if a.size > LARGEST:
+        return None
     vals = np.vectorize(lambda m: m.value, otypes=[object])(a)
     return None if any(v is None for v in vals.ravel()) else vals

@@ -95,9 +95,17 @@ ONE = Math("1", value=1)
 
 
 def _apply(name, a, b):
-    """The value of `a name b` from the operands' values (None when one is unknown)."""
+    """The value of `a name b` from the operands' values (None when one is unknown, or a
+    division by a shown 0)."""
     if a is None or b is None:
         return None
+    try:
+        return _value_of(name, a, b)
+    except ZeroDivisionError:
+        return None
+
+
+def _value_of(name, a, b):
     if name == "+":
         return a + b
     if name == "-":
