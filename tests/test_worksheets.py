@@ -367,8 +367,9 @@ def test_fused_softmax_delta_says_why_it_skips_dA():
     t = run(d)
     for detail in ("matrix", "chain"):
         sheet = render(t, "markdown", detail=detail)
-        assert "oftmax and cross-entropy together: the softmax's derivative cancels the division by Â" \
-            in sheet, detail
+        assert "oftmax and cross-entropy together: the softmax's Jacobian cancels the division by A in " \
+            "∂J/∂A of the last layer, so Δ = c (A − Y)" in sheet, detail
+        assert "(1 − A)" not in sheet.split("together")[1][:400], detail    # that is the sigmoid's
     assert "cross-entropy (log: the natural logarithm)" in render(t, "markdown")
 
 

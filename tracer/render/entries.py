@@ -68,7 +68,8 @@ class Entries:
         return self.leaf(node, parts, idx, shape)
 
     def _x_Const(self, node, parts, idx, shape):
-        return _const(node.q)
+        # a hyperparameter as the file and the matrix line write it (η = 0.5, not ½); 1/m exact
+        return _const(node.q, param=node.param not in (None, "1/m"))
 
     def _x_Bias(self, node, parts, idx, shape):
         return self.leaf(node, parts, idx, shape)
