@@ -59,7 +59,7 @@ def test_the_loss_has_one_coefficient_in_front(loss, formula):
     f = facts({**LINEAR, "loss": loss})
     assert "$" + formula in f["Loss"]
     assert r"\frac{1}{2}\frac{1}{m}" not in f["Loss"] and r"\frac{1}{m}\sum_{i=1}^{m} \frac{1}{n}" not in f["Loss"]
-    assert "(m = 1 sample, n = 1 output, " in f["Loss"]
+    assert "($m = 1$ sample, $n = 1$ output, " in f["Loss"]      # m and n in math, as the formula
 
 
 def test_the_loss_in_the_step_reads_as_in_the_header():

@@ -237,8 +237,9 @@ def facts(p, blank, loss_tex, n: Notation):
         ("Layout", [_t(f"samples as {side}: "), _m(layer_formula(p, n))]),
         *([("Weights", weights_fact(p))] if weights_fact(p) else []),
         ("Bias", bias_fact(p)),
-        ("Loss", [_t(loss_words(p) + f" (m = {_count(m, 'sample')}" + (" per batch" if len(batches) > 1 else "")
-                     + f", n = {_count(len(p.y[0]), 'output')}, "), _m(r"\hat{y}"), _t(" the network's output): "),
+        ("Loss", [_t(loss_words(p) + " ("), _m(f"m = {m}"), _t(" sample" + ("" if m == 1 else "s")
+                     + (" per batch" if len(batches) > 1 else "") + ", "), _m(f"n = {len(p.y[0])}"),
+                  _t(" output" + ("" if len(p.y[0]) == 1 else "s") + ", "), _m(r"\hat{y}"), _t(" the network's output): "),
                   _m(n.symbol("J") + " = " + loss_tex, display=True)]),
         *([("The 1/m", mean_fact(p, n))] if mean_fact(p, n) else []),
         ("Optimizer", optimizer_facts(p)),

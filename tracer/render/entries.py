@@ -181,6 +181,8 @@ class Entries:
         value = np.asarray(q.value, dtype=object)
         if expr is None or value.ndim == 0 or isinstance(expr, (ops.Ref, ops.T, ops.SoftmaxBack)):
             return []
+        if _times_identity(expr):     # Δ = ∂J/∂A ⊙ id′(Z): every entry would read x · 1 ≈ x
+            return []
         out = []
         for idx in self.shown_cells(value.shape):
             if isinstance(expr, ops.Act):
@@ -209,6 +211,10 @@ class Entries:
         if out and len(self.shown_cells(np.shape(q.value))) < np.size(q.value):
             out.append(elided_row())
         return out
+
+
+def _times_identity(expr) -> bool:
+    return isinstance(expr, ops.Mul) and any(isinstance(a, ops.ActGrad) and a.kind == "identity" for a in expr.args)
 
 
 def elided_row() -> Row:
