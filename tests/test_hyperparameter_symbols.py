@@ -131,3 +131,15 @@ def test_header_names_every_symbol_the_formulas_use():
     facts = " ".join(s["math"] for _, segs in build(tr)["facts"] for s in segs)
     for sym in (r"\eta = 0.1", r"\beta_1 = 0.8", r"\beta_2 = 0.99", r"\varepsilon = 0.001", r"\lambda = 0.01"):
         assert sym in facts, (sym, facts)
+
+
+def test_entry_lines_write_a_hyperparameter_as_the_file_does():
+    """Entry by entry, η stands as its value as the file and the matrix line write it (0.5,
+    1.2), never as a fraction (½ looked like the loss's ½; 6/5 beside the header's η = 1.2)."""
+    from pathlib import Path
+    import tracer
+    root = Path(__file__).resolve().parents[1] / "worked_examples"
+    tex = tracer.trace_file(root / "or_gate" / "problem.yaml").render("latex", detail="entries")
+    assert r"{0.2 - 0.5 \cdot \left(-0.00180\right)" in tex and r"\frac{1}{2} \cdot" not in tex
+    dls = tracer.trace_file(root / "dls_planar" / "problem.yaml").render("latex", detail="chain")
+    assert r"0.1 - 1.2 \cdot" in dls and r"\frac{6}{5}" not in dls

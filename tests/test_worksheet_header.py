@@ -59,7 +59,7 @@ def test_the_loss_has_one_coefficient_in_front(loss, formula):
     f = facts({**LINEAR, "loss": loss})
     assert "$" + formula in f["Loss"]
     assert r"\frac{1}{2}\frac{1}{m}" not in f["Loss"] and r"\frac{1}{m}\sum_{i=1}^{m} \frac{1}{n}" not in f["Loss"]
-    assert "(m = 1 sample, n = 1 output, " in f["Loss"]
+    assert "($m = 1$ sample, $n = 1$ output, " in f["Loss"]      # m and n in math, as the formula
 
 
 def test_the_loss_in_the_step_reads_as_in_the_header():
@@ -76,10 +76,12 @@ def test_steps_are_counted_as_a_reader_counts(steps, words):
 def test_optimizer_constants_are_math_with_their_symbols():
     f = facts({**LINEAR, "optimizer": {"sgd": {"lr": "1/3", "momentum": "0.9", "weight_decay": "0.01"}}})
     assert f["Optimizer"] == (r"gradient descent (SGD), learning rate $\eta = \frac{1}{3}$, momentum $\mu = 0.9$, "
-                              r"weight decay $\lambda = 0.01$")
+                              r"weight decay $\lambda = 0.01$; before the first step $v = 0$")
     f = facts({**LINEAR, "optimizer": {"adam": {"lr": "0.1"}}})
+    # the state a blank sheet's first step starts from, which its formulas (m_prev, β₁ᵗ) need
     assert f["Optimizer"] == (r"Adam, learning rate $\eta = 0.1$, "
-                              r"$\beta_1 = 0.9,\ \beta_2 = 0.999,\ \varepsilon = 10^{-8}$")
+                              r"$\beta_1 = 0.9,\ \beta_2 = 0.999,\ \varepsilon = 10^{-8}$; before the first step "
+                              r"$m = v = 0$, and in it $t = 1$")
 
 
 def test_latex_header_puts_the_loss_on_a_line_of_its_own():

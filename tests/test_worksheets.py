@@ -184,7 +184,7 @@ def test_problem_section_states_the_givens_and_conventions():
     t = md(OR)
     assert "input (2) → linear 2 + sigmoid → linear 1 + sigmoid" in t
     assert "| $2$ | $0$ | $1$ | $1$ |" in t                                  # data table, sample 2
-    assert "squared error, summed over outputs, averaged over samples (m = 4 samples, n = 1 output, " in t
+    assert "squared error, summed over outputs, averaged over samples ($m = 4$ samples, $n = 1$ output, " in t
     assert r"$J = \frac{1}{2m}\sum_{i=1}^{m} \sum_{k=1}^{n} \left(\hat{y}_{ik} - y_{ik}\right)^2$" in t
     assert r"\eta = 0.5" in t and "samples as columns" in t
     assert r"W^{[1]} &= \begin{bmatrix} 0.2 & 0.4 \\ 0.3 & 0.5 \end{bmatrix}" in t
@@ -279,7 +279,7 @@ def test_blank_sheet_shows_givens_and_no_computed_number():
     for computed in ("0.5744", "0.7311", "1.1033", "0.0903", "0.7509", "0.6", r"0.3 & 0.7", "0.0351"):
         body = t[t.index("## Step 0"):]
         assert computed not in body, computed
-    assert body.count(r"\vphantom{\Bigg|}\boxed{\vphantom{\Big|}\hspace{") >= 8 + 8 + 4 + 4   # Z1, A1, Z2, A2 at least
+    assert body.count(r"\vphantom{\Bigg|}\,\boxed{\vphantom{\Big|}\hspace{") >= 8 + 8 + 4 + 4   # Z1, A1, Z2, A2 at least
     assert r"Z^{[1]} &= W^{[1]} \, A^{[0]} + b^{[1]}" in body
 
 
@@ -308,7 +308,7 @@ def test_blank_sheet_of_several_steps_leaves_later_parameters_empty():
     step1 = t[t.index("## Step 1"):]
     # after step 0 seed 004 has w1 = [0.86 0.86], b3 = −0.535: a student's answers, not shown
     assert "0.86" not in step1 and "0.535" not in step1
-    assert r"W^{[1]} &= \begin{bmatrix} \vphantom{\Bigg|}\boxed{\vphantom{\Big|}\hspace{" in step1
+    assert r"W^{[1]} &= \begin{bmatrix} \vphantom{\Bigg|}\,\boxed{\vphantom{\Big|}\hspace{" in step1
 
 
 def test_activations_are_stated_with_their_derivatives_and_leaky_slope():
@@ -367,8 +367,9 @@ def test_fused_softmax_delta_says_why_it_skips_dA():
     t = run(d)
     for detail in ("matrix", "chain"):
         sheet = render(t, "markdown", detail=detail)
-        assert "oftmax and cross-entropy together: the softmax's derivative cancels the division by Â" \
-            in sheet, detail
+        assert "oftmax and cross-entropy together: the softmax's Jacobian cancels the division by A in " \
+            "∂J/∂A of the last layer, so Δ = c (A − Y)" in sheet, detail
+        assert "(1 − A)" not in sheet.split("together")[1][:400], detail    # that is the sigmoid's
     assert "cross-entropy (log: the natural logarithm)" in render(t, "markdown")
 
 
@@ -409,3 +410,14 @@ def test_adam_bias_corrections_are_written_as_one_minus_beta_to_the_t():
     assert r"\hat{m}_{W^{[1]}} &= \frac{m_{W^{[1]}}}{1 - \beta_1^{t}}" in step0
     assert r"\hat{v}_{W^{[1]}} &= \frac{v_{W^{[1]}}}{1 - \beta_2^{t}}" in step1
     assert r"\oslash \left(1 - 0.9^{1}\right)" in step0 and r"\oslash \left(1 - 0.999^{2}\right)" in step1
+
+
+def test_an_identity_activation_gets_no_entry_by_entry_delta():
+    """Hagan's linear output: Δ² = ∂J/∂A² ⊙ id′(Z²) is ∂J/∂A² itself; entry by entry it would
+    read (−2.5216) · 1 ≈ −2.5216, so it is not written out (its matrix line stays)."""
+    from pathlib import Path
+    import tracer
+    t = tracer.trace_file(Path(__file__).resolve().parents[1] / "worked_examples" / "hagan_1_2_1" / "problem.yaml")
+    md_ = render(t, "markdown", detail="entries")
+    assert r"\Delta^{[2]}_{11} &=" not in md_ and r"\Delta^{[2]} &=" in md_
+    assert r"\Delta^{[1]}_{11} &=" in md_           # the logsig layer's Δ is still worked out

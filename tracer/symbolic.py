@@ -29,6 +29,8 @@ from .schema import Num, ProblemError
 # of text nobody reads, and sympy's time grows with it.
 MAX_SYMBOLS = 200          # symbols in one trace
 MAX_ENTRY = 2000           # characters of one entry's expression (sympy's str form)
+# how to get under the limits: the problem file's `symbols:` (there is no command-line form)
+FEWER = "trace fewer steps, or keep fewer symbols: the problem file's symbols: [W2] keeps only W2 symbolic"
 MAX_TOTAL = 200_000        # characters of all entries of a trace together
 
 
@@ -242,11 +244,11 @@ class SymbolicField(Field):
         biggest = max(sizes, default=0)
         if biggest > MAX_ENTRY:
             raise TooLarge(f"a symbolic entry of {biggest} characters, past the limit of "
-                           f"{MAX_ENTRY} per entry (trace fewer steps or keep fewer symbols)")
+                           f"{MAX_ENTRY} per entry ({FEWER})")
         self.total += sum(sizes)
         if self.total > MAX_TOTAL:
             raise TooLarge(f"symbolic entries of {self.total} characters in all, past the limit "
-                           f"of {MAX_TOTAL} per trace (trace fewer steps or keep fewer symbols)")
+                           f"of {MAX_TOTAL} per trace ({FEWER})")
         return X
 
     def round(self, X, k):

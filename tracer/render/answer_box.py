@@ -18,4 +18,5 @@ def answer_box(lengths) -> str:
     None for a formula: the smallest box)."""
     n = max([MIN_CHARACTERS] + [k for k in lengths if k is not None])
     width = min(n, MAX_CHARACTERS) * MM_PER_CHARACTER + PADDING_MM
-    return r"\vphantom{\Bigg|}\boxed{\vphantom{\Big|}\hspace{%.1fmm}}" % width
+    # \, either side: the box never touches a matrix's bracket (a 1×1 box read as a double line)
+    return r"\vphantom{\Bigg|}\,\boxed{\vphantom{\Big|}\hspace{%.1fmm}}\," % width

@@ -18,6 +18,7 @@ from .chain import Chain
 from .entries import Entries, loss_terms
 from .escape import math_text
 from .figure import Names, build_figure
+from .shown import MARK as _MARK
 from ..conventions import describe
 from .notation import PARAMS
 from ..numtext import MIN_SIGNIFICANT
@@ -122,6 +123,10 @@ def optimizer_facts(problem):
     if "betas" in o:
         segs += [_t(", "), _m(r",\ ".join((_param_is("beta1", o["betas"][0]), _param_is("beta2", o["betas"][1]),
                                               _param_is("eps", o["eps"]))))]
+    if "betas" in o or o.get("momentum"):      # the state the first step starts from
+        segs += [_t("; before the first step "), _m("m = v = 0" if "betas" in o else "v = 0")]
+        if "betas" in o:
+            segs += [_t(", and in it "), _m("t = 1")]
     return segs
 
 
@@ -182,11 +187,11 @@ def mean_fact(p, n: Notation):
     if not p.per_sample:
         return None
     L = len(p.layers)
-    return [_t("written in the gradients of the parameters, as the Deep Learning Specialization does: the "
-               "backward pass differentiates "), _m(r"\mathcal{L} = m" + n.symbol("J")),
-            _t(", the loss summed over the samples, so "), _m(n.symbol(f"dZ{L}")), _t(" and the others before "
-            "the weights have no 1/m, and "), _m(n.symbol(f"dW{L}") + r" = \frac{1}{m} \cdots"), _t(" (likewise "),
-            _m("b"), _t(") carry it")]
+    return [_t("in the gradients of the weights and biases, as the Deep Learning Specialization writes it: "
+               "the backward pass differentiates "), _m(r"\mathcal{L} = m" + n.symbol("J")),
+            _t(", the loss summed over the samples, so "), _m(n.symbol(f"dZ{L}")), _t(" and every "),
+            _m("dZ"), _t(", "), _m("dA"), _t(" have no "), _m(r"\frac{1}{m}"), _t("; it stands in "),
+            _m(n.symbol(f"dW{L}") + r" = \frac{1}{m} \cdots"), _t(" and "), _m(n.symbol(f"db{L}") + r" = \frac{1}{m} \cdots")]
 
 
 def bias_fact(p):
@@ -233,24 +238,31 @@ def facts(p, blank, loss_tex, n: Notation):
         ("Layout", [_t(f"samples as {side}: "), _m(layer_formula(p, n))]),
         *([("Weights", weights_fact(p))] if weights_fact(p) else []),
         ("Bias", bias_fact(p)),
-        ("Loss", [_t(loss_words(p) + f" (m = {_count(m, 'sample')}" + (" per batch" if len(batches) > 1 else "")
-                     + f", n = {_count(len(p.y[0]), 'output')}, "), _m(r"\hat{y}"), _t(" the network's output): "),
+        ("Loss", [_t(loss_words(p) + " ("), _m(f"m = {m}"), _t(" sample" + ("" if m == 1 else "s")
+                     + (" per batch" if len(batches) > 1 else "") + ", "), _m(f"n = {len(p.y[0])}"),
+                  _t(" output" + ("" if len(p.y[0]) == 1 else "s") + ", "), _m(r"\hat{y}"), _t(" the network's output): "),
                   _m(n.symbol("J") + " = " + loss_tex, display=True)]),
         *([("The 1/m", mean_fact(p, n))] if mean_fact(p, n) else []),
         ("Optimizer", optimizer_facts(p)),
         ("Steps", [_t(steps_words(p, batches))]),
     ]
-    rounding = (f", every quantity rounded to {p.round} decimals (hand mode)" if p.round is not None else "")
     digits = f"{p.decimals} decimals (small ones to {MIN_SIGNIFICANT} significant digits)"
-    if blank:     # the student's instruction: how precise the boxes are to be filled
-        out.append(("Numbers", [_t(p.numbers + rounding + f"; write values that are not exact to {digits}")]))
+    if p.round is not None:     # hand mode: what is rounded and carried, and what is only shown
+        rounding = (f" in hand mode: every quantity the sheet names is rounded to {p.round} decimals, halves "
+                    "away from zero, and that rounded value is what the next lines use")
+        rest = "the values inside a line" if not blank else "values inside a line"
+        if blank:
+            out.append(("Numbers", [_t(p.numbers + rounding + f"; write every box to {p.round} decimals")]))
+        else:
+            out.append(("Numbers", [_t(p.numbers + rounding + f"; {rest} are shown to {digits}; a result "
+                                       "that the digits its line shows do not give is marked "), _m("{}" + _MARK)]))
+    elif blank:     # the student's instruction: how precise the boxes are to be filled
+        out.append(("Numbers", [_t(p.numbers + f"; write values that are not exact to {digits}")]))
     else:
-        carried = ("the rounded values are carried from line to line" if p.round is not None else
-                   "full precision is carried from line to line")
-        out.append(("Numbers", [_t(p.numbers + rounding + f"; values that are not exact are shown to {digits}, "
-                                   f"marked ≈; {carried}, so where the digits a line shows give another last "
-                                   "digit, its result is marked "), _m(r"{}^{\dagger}"),
-                                _t(" (it is what the unrounded values give)")]))
+        out.append(("Numbers", [_t(p.numbers + f"; values that are not exact are shown to {digits}, "
+                                   "marked ≈; full precision is carried from line to line, so where the digits "
+                                   "a line shows give another last digit, its result is marked "),
+                                _m("{}" + _MARK), _t(" (it is what the unrounded values give)")]))
     return out
 
 
@@ -418,7 +430,7 @@ def _givens(pr, step, names, computed=()):
     for q in step.quantities.values():
         if q.kind in ("data", "param") and q.name in names:
             sym = pr.n.symbol(q.name)
-            if q.name == "A0":
+            if q.name == "A0" and len(step.batch) == pr.trace.problem.m:   # a mini-batch is not all of X
                 sym += r" = \tilde{X}" if pr.aug else " = X"
             boxed = pr.blank and q.kind in computed and q.name not in frozen
             shown = pr.matrix(q.value, factor=False, blank=boxed, fixed_row=pr.fixed_row(q.name))
@@ -465,7 +477,7 @@ def _step(pr: Printer, p, st, detail, first):
             continue
         s.add(matrix_lines(pr, q, st, qden), fused_note(q, p))
         if detail != "matrix" and not pr.blank:
-            s.add(entries.lines(q), "entry by entry")
+            _entry_lines(s, entries, q)
     if frozen:
         asked = not pr.blank and all("d" + n in st.quantities for n in frozen)
         sec("Update").add([], frozen_sentence(frozen, asked))
@@ -504,18 +516,30 @@ def _layers(ls) -> str:
     return "layers " + ", ".join(map(str, ls[:-1])) + f" and {ls[-1]}"
 
 
+def _entry_lines(s, entries, q):
+    """The entries of q one by one, under their heading; nothing (no heading alone) when q
+    has no entry to work out (A = Z of a layer without activation, a given)."""
+    lines = entries.lines(q)
+    if lines:
+        s.add(lines, "entry by entry")
+
+
 def fused_note(q, p) -> str:
     """Why Δ of the last layer skips ∂J/∂Â, when softmax meets cross-entropy (or sigmoid BCE)."""
     if not isinstance(q.expr, ops.FusedDelta):
         return ""
     act = "softmax" if p.loss == "cross_entropy" else "sigmoid"
-    targets = ("every sample's targets sum to 1" if act == "softmax" else "any targets in [0, 1]")
-    delta, grad = ("dZ", "dÂ") if p.notation.get("gradient") == "d" else ("Δ", "∂J/∂Â")
-    return (f"{act.capitalize()} and {LOSSES[p.loss].words} together: the {act}'s derivative "
-            f"cancels the division by Â in {grad}, so {delta} = c (Â − Y), with c the constant in front "
-            f"of {grad} (Â is the network's output A of the last layer). This holds for {targets}, "
-            f"and stays right where Â is 0 or 1 to many digits (a saturated unit), where "
-            f"dividing by Â ⊙ (1 − Â) could not.")
+    delta, grad = ("dZ", "dA") if p.notation.get("gradient") == "d" else ("Δ", "∂J/∂A")
+    if act == "softmax":
+        why, holds = "the softmax's Jacobian", "whenever every sample's targets sum to 1"
+        risky = "dividing by A"
+    else:
+        why, holds = "the sigmoid's derivative A ⊙ (1 − A)", "for any targets in [0, 1]"
+        risky = "dividing by A ⊙ (1 − A)"
+    return (f"{act.capitalize()} and {LOSSES[p.loss].words} together: {why} cancels the division "
+            f"by A in {grad} of the last layer, so {delta} = c (A − Y), with c the constant in front of "
+            f"{grad}. This holds {holds}, and stays right where A is 0 or 1 to many digits (a "
+            f"saturated unit), where {risky} could not.")
 
 
 def _loss_denominator(step):
@@ -535,7 +559,7 @@ def _chain_quantity(pr, chain, s, q, entries, den):
     if head == "dA":
         s.add(matrix_lines(pr, q, den=den))
         if l == L:
-            s.add(entries.lines(q), "entry by entry")
+            _entry_lines(s, entries, q)
         else:
             paths = "the sum over the paths" if len(chain.neurons(chain.v(f"dZ{l + 1}"))) > 1 else "the one path"
             s.add(chain.upstream(l), f"layer {l}: {paths} through layer {l + 1}")

@@ -69,7 +69,8 @@ class Entries:
         return self.leaf(node, parts, idx, shape)
 
     def _x_Const(self, node, parts, idx, shape):
-        return _const(node.q)
+        # a hyperparameter as the file and the matrix line write it (η = 0.5, not ½); 1/m exact
+        return _const(node.q, param=node.param not in (None, "1/m"))
 
     def _x_Bias(self, node, parts, idx, shape):
         return self.leaf(node, parts, idx, shape)
@@ -183,6 +184,8 @@ class Entries:
         value = np.asarray(q.value, dtype=object)
         if expr is None or value.ndim == 0 or isinstance(expr, (ops.Ref, ops.T, ops.SoftmaxBack)):
             return []
+        if _times_identity(expr):     # Δ = ∂J/∂A ⊙ id′(Z): every entry would read x · 1 ≈ x
+            return []
         out = []
         for idx in self.shown_cells(value.shape):
             if isinstance(expr, ops.Act):
@@ -211,6 +214,10 @@ class Entries:
         if out and len(self.shown_cells(np.shape(q.value))) < np.size(q.value):
             out.append(elided_row())
         return out
+
+
+def _times_identity(expr) -> bool:
+    return isinstance(expr, ops.Mul) and any(isinstance(a, ops.ActGrad) and a.kind == "identity" for a in expr.args)
 
 
 def elided_row() -> Row:
