@@ -421,3 +421,15 @@ def test_an_identity_activation_gets_no_entry_by_entry_delta():
     md_ = render(t, "markdown", detail="entries")
     assert r"\Delta^{[2]}_{11} &=" not in md_ and r"\Delta^{[2]} &=" in md_
     assert r"\Delta^{[1]}_{11} &=" in md_           # the logsig layer's Δ is still worked out
+
+
+def test_float_rounding_error_is_not_shown_as_digits():
+    """Float mode: 0.2 · 1 + 0.4 · 1 + 0.3 is 0.9000000000000001 in float64; it shows as 0.9
+    (marked ≈: the float is not exactly 0.9), never as 0.9000."""
+    from pathlib import Path
+    import tracer
+    path = Path(__file__).resolve().parents[1] / "worked_examples" / "or_gate" / "problem.yaml"
+    assert 0.2 * 1 + 0.4 * 1 + 0.3 != 0.9
+    md_ = render(tracer.trace_file(path, numbers="float"), "markdown", detail="entries")
+    assert r"Z^{[1]}_{14} &= 0.2 \cdot 1 + 0.4 \cdot 1 + 0.3 \approx 0.9 \\" in md_
+    assert "0.6000" not in md_ and "0.9000" not in md_
