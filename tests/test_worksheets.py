@@ -421,3 +421,30 @@ def test_an_identity_activation_gets_no_entry_by_entry_delta():
     md_ = render(t, "markdown", detail="entries")
     assert r"\Delta^{[2]}_{11} &=" not in md_ and r"\Delta^{[2]} &=" in md_
     assert r"\Delta^{[1]}_{11} &=" in md_           # the logsig layer's Δ is still worked out
+
+
+def test_float_rounding_error_is_not_shown_as_digits():
+    """Float mode: 0.2 · 1 + 0.4 · 1 + 0.3 is 0.9000000000000001 in float64; it shows as 0.9
+    (marked ≈: the float is not exactly 0.9), never as 0.9000."""
+    from pathlib import Path
+    import tracer
+    path = Path(__file__).resolve().parents[1] / "worked_examples" / "or_gate" / "problem.yaml"
+    assert 0.2 * 1 + 0.4 * 1 + 0.3 != 0.9
+    md_ = render(tracer.trace_file(path, numbers="float"), "markdown", detail="entries")
+    assert r"Z^{[1]}_{14} &= 0.2 \cdot 1 + 0.4 \cdot 1 + 0.3 \approx 0.9 \\" in md_
+    assert "0.6000" not in md_ and "0.9000" not in md_
+
+
+def test_a_wide_quotient_stands_on_two_lines_not_scaled_down():
+    """BCE's ∂J/∂Â = (Â − Y) ⊘ (Â ⊙ (1 − Â)) with four samples is five 1×4 matrices: the
+    substituted line breaks after ⊘ (LaTeX would shrink it to 60 % on one line)."""
+    from pathlib import Path
+    import tracer
+    t = tracer.trace_file(Path(__file__).resolve().parents[1] / "worked_examples" / "dls_planar" / "problem.yaml")
+    md_ = render(t, "markdown")
+    i = md_.index(r"dA^{[2]} &=")
+    lines = md_[i:].splitlines()[:4]
+    assert lines[1].endswith(r"\right) \oslash \\") and lines[2].startswith(r"& \quad \left(\begin{bmatrix}")
+    tex = render(t, "latex")
+    j = tex.index(r"\eqstart{dA^{[2]}}")
+    assert r"\right) \oslash}%" in tex[j:j + 2000]

@@ -379,13 +379,24 @@ def matrix_lines(pr: Printer, q, step=None, den=None):
         # (the same digits as the result's own give no mark, and then that line is not written)
         result = pr.matrix(q.value, den=den, fixed_row=fixed, given=(mid or sub).value)
         if sub.text not in (result.text, general.text) and not _one_term_sum(expr, q):
-            lines.append(Row("", pr.rel(sub), sub))
+            lines += _split_if_wide(pr, sub, q)
         elif mid is None:
             result = pr.matrix(q.value, den=den, fixed_row=fixed)      # no line before it: nothing to check
         if mid is not None:
             lines.append(Row("", pr.rel(mid), mid))
     lines.append(Row("", pr.result_rel(q, None, result), result))
     return lines
+
+
+def _split_if_wide(pr, sub, q) -> list[Row]:
+    """The substituted line, or a quotient of matrices wider than two columns (BCE's
+    (Â − Y) ⊘ (Â ⊙ (1 − Â)): five matrices) on two lines, so that it is not scaled down."""
+    cols = np.shape(q.value)[-1] if np.ndim(q.value) == 2 else 1
+    if sub.halves is None or cols <= 2:
+        return [Row("", pr.rel(sub), sub)]
+    top, bottom = sub.halves
+    return [Row("", pr.rel(sub), top), Row("", "", Math(r"\quad " + bottom.text, bottom.prec, bottom.rounded,
+                                                        bottom.rows))]
 
 
 def _one_term_sum(expr, q) -> bool:

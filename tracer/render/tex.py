@@ -65,6 +65,8 @@ class Math:
     # what the digits shown are worth (module docstring), and a rounded number's decimal places
     value: object = field(default=None, compare=False)
     places: int | None = None
+    # a quotient A ⊘ B as two pieces, "A ⊘" and "B", for a line too wide to stand whole
+    halves: tuple | None = field(default=None, compare=False)
 
     def __str__(self):
         return self.text
@@ -136,9 +138,12 @@ def op(name: str, *args) -> Math:
     for m in ms[1:]:
         right = m if _fits(m, o.right, o.family) else paren(m)
         sign = r" \cdot " if o.implicit and right.numeral else o.text    # 2 · 3, never 2 3
+        halves = None
+        if name == "oslash":
+            halves = (Math(out.text + sign.rstrip(), o.prec, out.rounded, out.rows), right)
         out = Math(out.text + sign + right.text, o.prec, out.rounded or right.rounded,
                    max(out.rows, right.rows), o.family, name == "oslash", out.numeral,
-                   value=_apply(name, out.value, right.value))
+                   value=_apply(name, out.value, right.value), halves=halves)
     return out
 
 
