@@ -156,3 +156,28 @@ def test_no_page_opens_with_the_tail_of_an_equation(name):
     for i, words in enumerate(ps[1:], 2):
         first = min(_lines(words)[0][2], key=lambda w: w[0])[4]
         assert first not in ("=", "≈"), f"{name}: page {i} opens with '{first} …'"
+
+
+BRACKET_PIECES = {chr(c) for c in range(0xF8EE, 0xF8FC)} | {"[", "⎡", "⎢", "⎣"}
+
+
+@needs_pdf
+@pytest.mark.parametrize("name", ["or_gate", "adam_step", "mfnet_report_000"])
+def test_a_blank_formula_never_leaves_its_boxes_for_the_next_page(tmp_path, name):
+    """On a problem sheet no page opens with a matrix of answer boxes whose formula ended the
+    page before (or_gate's Δ^[1] did): the topmost glyph of a page is never a bracket."""
+    for k, words in enumerate(pages(pdf_of(tmp_path, name, blank=True))[1:], 2):
+        top = min(words, key=lambda w: (w[1], w[0]))
+        if top[4] not in BRACKET_PIECES:
+            continue
+        # a matrix opens the page: its own formula must stand left of it on that line, not only "="
+        # the bracket's pieces, one below the other, give the matrix's height; the formula
+        # stands by its middle
+        column = sorted((w for w in words if w[4] in BRACKET_PIECES and abs(w[0] - top[0]) < 0.5),
+                        key=lambda w: w[1])
+        bottom = top[3]
+        for w in column:                    # contiguous pieces only: this one bracket
+            if w[1] <= bottom + 12:         # (the top piece and the first extender lie 11 pt apart)
+                bottom = max(bottom, w[3])
+        beside = [w[4] for w in words if w[2] <= top[0] and w[1] < bottom]
+        assert set(beside) - {"=", "≈"}, (name, k, beside)
