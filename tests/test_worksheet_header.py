@@ -81,7 +81,7 @@ def test_optimizer_constants_are_math_with_their_symbols():
     # the state a blank sheet's first step starts from, which its formulas (m_prev, β₁ᵗ) need
     assert f["Optimizer"] == (r"Adam, learning rate $\eta = 0.1$, "
                               r"$\beta_1 = 0.9,\ \beta_2 = 0.999,\ \varepsilon = 10^{-8}$; before the first step "
-                              r"$m = v = 0$, and in it $t = 1$")
+                              r"$m = v = 0$, and $t = 1$ in the first step")
 
 
 def test_latex_header_puts_the_loss_on_a_line_of_its_own():

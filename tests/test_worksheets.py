@@ -368,9 +368,13 @@ def test_fused_softmax_delta_says_why_it_skips_dA():
     for detail in ("matrix", "chain"):
         sheet = render(t, "markdown", detail=detail)
         assert "oftmax and cross-entropy together: the softmax's Jacobian cancels the division by A in " \
-            "∂J/∂A of the last layer, so Δ = c (A − Y)" in sheet, detail
+            "∂J/∂A of the last layer, so Δ = A − Y. " in sheet, detail        # one sample: c = 1
         assert "(1 − A)" not in sheet.split("together")[1][:400], detail    # that is the sigmoid's
     assert "cross-entropy (log: the natural logarithm)" in render(t, "markdown")
+    # two samples: c = 1/2, positive (∂J/∂A's constant is −1/m: not the c of Δ)
+    two = run({**d, "data": {"x": [[1, 2], [0, 1]], "y": [1, 0]}})
+    assert ("so Δ = c (A − Y), with c = 1/2 the loss's constant (1/m, the mean over the samples)"
+            in render(two, "markdown"))
 
 
 def test_a_matrix_of_fractions_factors_its_denominator_even_past_100():
@@ -448,3 +452,29 @@ def test_a_wide_quotient_stands_on_two_lines_not_scaled_down():
     tex = render(t, "latex")
     j = tex.index(r"\eqstart{dA^{[2]}}")
     assert r"\right) \oslash}%" in tex[j:j + 2000]
+
+
+def test_sigmoid_derivative_is_checked_against_the_shown_A():
+    """σ′ = A ⊙ (1 − A) on Δ's line is worth what the A shown above gives: or_gate's
+    A^[2]_11 shows 0.7509, and 0.7509 · 0.2491 = 0.18705 is 0.1870 to four places, while the
+    unrounded A gives 0.1871: that entry is marked †, the three others agree and are not."""
+    from fractions import Fraction
+    from pathlib import Path
+    import tracer
+    a = Fraction("0.7509")
+    assert round(a * (1 - a), 4) == Fraction("0.1870")
+    t = tracer.trace_file(Path(__file__).resolve().parents[1] / "worked_examples" / "or_gate" / "problem.yaml")
+    md_ = render(t, "markdown")
+    line = next(l for l in md_.splitlines() if r"\odot \begin{bmatrix} {0.1871}" in l)
+    assert r"{0.1871}^{\dagger} & 0.1773 & 0.1814 & 0.1725" in line
+
+
+def test_no_entry_lines_that_only_repeat_the_matrix():
+    """Hagan's one sample: ∂J/∂b = Σ_i Δ_i is Δ itself; entry by entry it would read
+    ∂J/∂b_1 ≈ −2.5216 again (the reviewer's x ≈ x), so no such lines follow the matrix."""
+    from pathlib import Path
+    import tracer
+    t = tracer.trace_file(Path(__file__).resolve().parents[1] / "worked_examples" / "hagan_1_2_1" / "problem.yaml")
+    md_ = render(t, "markdown", detail="entries")
+    assert r"\frac{\partial J}{\partial b^{[2]}_{1}} &" not in md_
+    assert r"\frac{\partial J}{\partial b^{[2]}} &" in md_

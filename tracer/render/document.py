@@ -126,7 +126,7 @@ def optimizer_facts(problem):
     if "betas" in o or o.get("momentum"):      # the state the first step starts from
         segs += [_t("; before the first step "), _m("m = v = 0" if "betas" in o else "v = 0")]
         if "betas" in o:
-            segs += [_t(", and in it "), _m("t = 1")]
+            segs += [_t(", and "), _m("t = 1"), _t(" in the first step")]
     return segs
 
 
@@ -517,8 +517,8 @@ def frozen_sentence(frozen, gradient_shown) -> str:
     said = " and ".join(f"{_FROZEN_WORDS[k]} of {_layers(ls)}" for k, ls in sorted(groups.items()))
     why = ("their gradient above is not used and there is no update" if gradient_shown else
            "there is no gradient to compute and no update")
-    return (f"{said[0].upper()}{said[1:]} are frozen (freeze in the problem file): the optimizer "
-            f"leaves them alone, so {why}; they keep their values.")
+    return (f"{said[0].upper()}{said[1:]} are frozen: the optimizer leaves them alone, so {why}; "
+            "they keep their values.")
 
 
 def _layers(ls) -> str:
@@ -547,10 +547,19 @@ def fused_note(q, p) -> str:
     else:
         why, holds = "the sigmoid's derivative A ⊙ (1 − A)", "for any targets in [0, 1]"
         risky = "dividing by A ⊙ (1 − A)"
+    c = Fraction(q.expr.grad.factor(q.parts[id(q.expr.args[1])]))
+    const = "" if c == 1 else f", with c = {c} the loss's constant ({_per_words(p)})"
     return (f"{act.capitalize()} and {LOSSES[p.loss].words} together: {why} cancels the division "
-            f"by A in {grad} of the last layer, so {delta} = c (A − Y), with c the constant in front of "
-            f"{grad}. This holds {holds}, and stays right where A is 0 or 1 to many digits (a "
+            f"by A in {grad} of the last layer, so {delta} = {'c (A − Y)' if c != 1 else 'A − Y'}{const}. "
+            f"This holds {holds}, and stays right where A is 0 or 1 to many digits (a "
             f"saturated unit), where {risky} could not.")
+
+
+def _per_words(p) -> str:
+    """What the fused Δ's constant c averages over: '1/m, the mean over the samples'."""
+    per = LOSSES[p.loss].per(p.loss_opts).replace("m", "" if p.per_sample else "m")
+    return {"m": "1/m, the mean over the samples", "n": "1/n, the mean over the outputs",
+            "mn": "1/(mn), the mean over samples and outputs", "": "the loss's scale"}[per]
 
 
 def _loss_denominator(step):

@@ -210,6 +210,8 @@ class Entries:
     def lines(self, q) -> list[Row]:
         """The entry lines of quantity q: 'X_{ij} &= expansion = value'."""
         cells = self.cells(q)
+        if all(c.body.text == c.result.text for c in cells):
+            return []     # nothing worked out (a sum over one sample): the matrix line said it all
         out = [Row(self.pr.n.entry(q.name, c.idx), c.first_rel(), c.right()) for c in cells]
         if out and len(self.shown_cells(np.shape(q.value))) < np.size(q.value):
             out.append(elided_row())

@@ -329,13 +329,25 @@ class Printer:
 
     def _print_ActGrad(self, node, vals):
         if vals is not None:
-            return self._val(node, vals)
+            # σ′ = A ⊙ (1 − A), tanh′ = 1 − A²: written from the A the sheet showed, so an entry
+            # those digits do not give is marked, as a result is
+            return self.matrix(vals.parts[id(node)], True, vals.den, given=self._from_shown_a(node, vals))
         z, a = (self._print(x, None) for x in node.args)
         if node.kind == "sigmoid":
             return op("odot", a, op("-", ONE, a))
         if node.kind == "tanh":
             return op("-", ONE, power(a, r"\odot 2"))
         return call(ACT_SYMBOL[node.kind] + "'", z)
+
+    def _from_shown_a(self, node, vals):
+        """What A's shown digits give for σ′ or tanh′ (None for the others, or unknown)."""
+        if node.kind not in ("sigmoid", "tanh") or self.aug:
+            return None
+        a = self.matrix(vals.parts[id(node.args[1])], True, vals.den).value
+        if a is None:
+            return None
+        a = np.asarray(a, dtype=object)
+        return a * (1 - a) if node.kind == "sigmoid" else 1 - a * a
 
     def _print_SoftmaxBack(self, node, vals):
         da, a = node.args
