@@ -237,3 +237,16 @@ def test_entry_symbols_keep_their_index_in_the_subscript(example, detail):
         for m in re.finditer(r"(?<![\\\w])([AZ])\^\{\[(\d)\]\}([^_])", text):
             assert not m.group(3).isdigit(), (fmt, detail, text[m.start() - 20:m.end() + 20])
     assert re.search(r"A\^\{\[1\]\}_\{1\d?\}", t.render("latex", detail=detail))
+
+
+def test_symbolic_sheet_keeps_the_constant_row_and_says_what_its_numbers_are():
+    """mfnet symbolic: W̃_new's first row is 1 0 0 (no parameter), never 1 − 4 ∂J/∂W̃₁₁;
+    the header speaks of formulas, not of decimals and † marks that a symbolic sheet never shows."""
+    from pathlib import Path
+    import tracer
+    path = Path(__file__).resolve().parents[1] / "worked_examples" / "mfnet_report_000" / "problem.yaml"
+    md_ = tracer.trace_file(str(path), numbers="symbolic").render("markdown")
+    assert r"{\color{gray}1 - 4" not in md_ and r"{\color{gray}- 4" not in md_
+    assert r"\begin{bmatrix} {\color{gray}1} & {\color{gray}0} & {\color{gray}0} \\ b^{[1]}_{1} - 4" in md_
+    numbers = next(l for l in md_.splitlines() if l.startswith("- **Numbers:**"))
+    assert "symbolic: every entry is a formula" in numbers and "dagger" not in numbers and "decimals" not in numbers

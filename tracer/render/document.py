@@ -256,6 +256,9 @@ def facts(p, blank, loss_tex, n: Notation):
         else:
             out.append(("Numbers", [_t(p.numbers + rounding + f"; {rest} are shown to {digits}; a result "
                                        "that the digits its line shows do not give is marked "), _m("{}" + _MARK)]))
+    elif p.numbers == "symbolic":     # formulas: no digits shown, nothing rounded, no †
+        out.append(("Numbers", [_t("symbolic: every entry is a formula in the parameters and data (sympy), "
+                                   "written first in the quantities it reads, then in the givens when short")]))
     elif blank:     # the student's instruction: how precise the boxes are to be filled
         out.append(("Numbers", [_t(p.numbers + f"; write values that are not exact to {digits}")]))
     else:
@@ -404,13 +407,24 @@ def _one_term_sum(expr, q) -> bool:
     return isinstance(expr, ops.SumSamples) and np.shape(q.parts[id(expr.args[0])])[1 - expr.feat] == 1
 
 
+def local_entries(pr: Printer, step, q):
+    """q's entries as formulas in the quantities it reads (symbolic.local_formulas); W̃'s
+    constant row, no parameter, keeps its values (1 0 … 0), not 1 − η ∂J/∂W̃₁₁."""
+    from ..symbolic import local_formulas
+    local = local_formulas(pr.trace, step, q, pr.n)
+    if pr.fixed_row(q.name) and np.ndim(local) == 2:
+        local = np.array(local, dtype=object)
+        local[0] = np.asarray(q.value, dtype=object)[0]
+    return local
+
+
 def symbolic_lines(pr: Printer, q, step, first):
     """Symbolic numbers: each entry as a formula in the entries of the quantities it reads
     (seed 004's first page), then the whole formula in the parameters and data when it is
     short enough to read; the JSON always has it."""
-    from ..symbolic import is_short, local_formulas
+    from ..symbolic import is_short
     lines = [first]
-    local = local_formulas(pr.trace, step, q, pr.n)
+    local = local_entries(pr, step, q)
     fixed = pr.fixed_row(q.name)
     shown_local = pr.matrix(local, fixed_row=fixed)
     result = pr.matrix(q.value, fixed_row=fixed)
@@ -639,9 +653,9 @@ def build(trace, fmt="markdown", detail="matrix", max_entries=None, decimals=Non
         if q.kind == "update" and q.name.endswith("_next"):
             value = q.value
             if trace.field.symbolic and not pr.blank:
-                from ..symbolic import is_short, local_formulas
+                from ..symbolic import is_short
                 if not is_short(value):    # the whole formula is in the JSON
-                    value = local_formulas(trace, last, q, n)
+                    value = local_entries(pr, last, q)
             shown = pr.matrix(value, fixed_row=pr.fixed_row(q.name))
             doc["final"].append({"symbol": n.symbol(q.name), "rel": pr.rel(shown), "value": shown.text,
                                  "shape": shape_note(pr.shape(q.value), pr)})
