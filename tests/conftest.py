@@ -1,8 +1,10 @@
 """Shared helpers: problems built from Python dicts, traced in a chosen field."""
 from __future__ import annotations
 
+import contextlib
 import os
 import random
+import signal
 import tempfile
 from fractions import Fraction
 
@@ -13,6 +15,22 @@ from tracer import parse_problem, trace
 
 # compiled templates go to a directory of the test run's own, not the user's ~/.cache
 os.environ.setdefault("TRACE_NET_CACHE_DIR", tempfile.mkdtemp(prefix="trace-net-cache-"))
+
+
+@contextlib.contextmanager
+def cpu_bound(seconds=60):
+    """For a guard that must refuse before the work starts: if the work starts anyway (the
+    guard broken), the test fails after `seconds` of CPU instead of hanging the suite.  Not a
+    timing assertion: a refusal takes well under a second, the bound is far above it."""
+    def stop(signum, frame):
+        raise TimeoutError(f"still working after {seconds} CPU-seconds: the guard did not refuse before the work")
+    old = signal.signal(signal.SIGPROF, stop)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, old)
 
 
 def make(d, **over):

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from conftest import make, refused
+from conftest import cpu_bound, make, refused
 from tracer import ProblemError, trace
 from tracer.budget import (MAX_PDF_SOURCE, MAX_PRODUCTS, MAX_SHEET_ENTRIES, MAX_TRACE_ENTRIES,
                            check_pdf_source, products_per_step)
@@ -141,16 +141,18 @@ def wide(n, m, steps=1, numbers="exact"):
 def test_exact_work_is_refused_before_it_starts():
     # 100·100·10 + 1·100·10 = 101,000 multiply-adds a step: 3 steps fit in 400,000, 4 do not
     assert MAX_PRODUCTS["exact"] == 400_000
-    with pytest.raises(ProblemError, match=r"404,000 multiply-adds in exact numbers.*at most 3 step"):
+    with cpu_bound(), pytest.raises(ProblemError, match=r"404,000 multiply-adds in exact numbers.*at most 3 step"):
         trace(wide(100, 10, steps=4))
-    with pytest.raises(ProblemError, match=r"one step of this network takes 1,010,000 .*--numbers float"):
+    with cpu_bound(), pytest.raises(ProblemError, match=r"one step of this network takes 1,010,000 .*--numbers float"):
         trace(wide(100, 100))
 
 
 def test_many_steps_are_refused_after_the_first():
-    r = invoke(ROOT / "worked_examples/or_gate/problem.yaml", "--steps", 10000, "--format", "json")
+    with cpu_bound():
+        r = invoke(ROOT / "worked_examples/or_gate/problem.yaml", "--steps", 10000, "--format", "json")
     refused(r, "steps: 10000 steps", f"past the limit of {MAX_TRACE_ENTRIES['exact']:,}")
-    r = invoke(ROOT / "worked_examples/or_gate/problem.yaml", "--steps", 10000, "--numbers", "float")
+    with cpu_bound():
+        r = invoke(ROOT / "worked_examples/or_gate/problem.yaml", "--steps", 10000, "--numbers", "float")
     refused(r, "steps: 10000 steps", f"past the limit of {MAX_TRACE_ENTRIES['float']:,}")
 
 
@@ -159,7 +161,8 @@ def test_a_long_worksheet_is_refused_and_json_is_offered():
     # 1,136 steps fit in 100,000, 1,137 do not
     per_step = 8 + 4 + 4 + 2 + 8 + 8 + 2 + 1 + 4 + 4 + 1 + 4 + 4 + 2 + 1 + 8 + 8 + 4 + 2 + 4 + 2 + 2 + 1
     assert per_step == 88 and MAX_SHEET_ENTRIES["matrix"] // per_step == 1136
-    r = invoke(ROOT / "worked_examples/or_gate/problem.yaml", "--steps", 1137, "--numbers", "float")
+    with cpu_bound():
+        r = invoke(ROOT / "worked_examples/or_gate/problem.yaml", "--steps", 1137, "--numbers", "float")
     refused(r, "writes 100,056 entries", "at most 1136 step(s)", "--format json")
     r = invoke(ROOT / "worked_examples/or_gate/problem.yaml", "--steps", 1137, "--numbers", "float",
                "--format", "json")
