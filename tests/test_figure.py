@@ -202,3 +202,17 @@ def test_weights_stored_in_out_label_each_edge_with_its_own_entry():
     assert got[("n0x0", "n1x2")] == ("13", "0.3")       # input 1 → neuron 3: W[0][2]
     assert got[("n0x1", "n1x0")] == ("21", "0.4")       # input 2 → neuron 1: W[1][0]
     assert len(got) == 6
+
+
+def test_labels_of_crossing_edges_stand_clear_of_each_other():
+    """Mazur's w2 (i2 → h1) and w3 (i1 → h2) cross between the layers: their labels sit nearer
+    their sources, at least 0.9 units apart vertically (a label is about 0.35 high), so that the
+    crossing edge does not run through the other's label (it did at a third of the way: 0.58)."""
+    f = fig(MAZUR, **FLAT)
+    at = {}
+    where = {n["id"]: (n["x"], n["y"]) for c in f["columns"] for n in c["nodes"]}
+    for e in f["links"]:
+        (x1, y1), (x2, y2) = where[e["from"]], where[e["to"]]
+        at[e["label"].sub] = (x1 + (x2 - x1) * e["pos"], y1 + (y2 - y1) * e["pos"])
+    assert abs(at["2"][1] - at["3"][1]) >= 0.9
+    assert at["1"][1] == where["n0x0"][1]            # a straight edge's label stays on its line

@@ -22,6 +22,7 @@ Y_STEP = 1.3         # between neurons: a node is 0.9 across, so 0.4 apart
 Y_STEP_LABELLED = 1.8   # ... and room for the labels of crossing edges
 NODE = 0.9
 WEIGHT_POS = 0.34    # where along an edge its label sits, from the neuron it leaves
+SLANT_POS = 0.24     # ... a slanted edge's: nearer its source, clear of the edges it crosses
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,8 @@ def build_figure(p, sup, act_symbols, act_words) -> dict:
             for b in cols[c + 1]["nodes"]:
                 if a["dots"] or b["dots"] or b["const"]:
                     continue
-                edge = {"from": a["id"], "to": b["id"], "const": a["const"], "label": None}
+                edge = {"from": a["id"], "to": b["id"], "const": a["const"], "label": None,
+                        "pos": WEIGHT_POS if a["y"] == b["y"] else SLANT_POS}
                 j = _index(b)
                 if not a["const"]:
                     edge["label"] = _with(names.weight(c + 1, j, _index(a)), p.layers[c].w(j, _index(a)), weights)
@@ -169,7 +171,8 @@ def build_figure(p, sup, act_symbols, act_words) -> dict:
         if aug:       # the constant carried forward: 1 → 1
             nxt = cols[c + 1]["nodes"][0]
             if nxt["const"]:
-                edges.append({"from": cols[c]["nodes"][0]["id"], "to": nxt["id"], "const": True, "label": None})
+                edges.append({"from": cols[c]["nodes"][0]["id"], "to": nxt["id"], "const": True, "label": None,
+                              "pos": WEIGHT_POS})
     top = max(n["y"] for c in cols for n in c["nodes"])
     return {"columns": cols, "links": edges, "edges": [(e["from"], e["to"]) for e in edges if not e["const"]], "weight_pos": WEIGHT_POS, "node": NODE,
             "width": step * (len(cols) - 1), "top": top + NODE / 2 + (0.45 if biases != "none" else 0),
@@ -238,7 +241,7 @@ def svg_layout(fig) -> dict:
         d = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
         ux, uy = (x2 - x1) / d, (y2 - y1) / d
         a, b = (x1 + ux * r, y1 + uy * r), (x2 - ux * (r + 1), y2 - uy * (r + 1))
-        t = fig["weight_pos"]
+        t = e["pos"]
         edges.append({"x1": round(a[0], 1), "y1": round(a[1], 1), "x2": round(b[0], 1), "y2": round(b[1], 1),
                       "const": e["const"], "runs": runs(e["label"]) if e["label"] else None,
                       "lx": round(a[0] + (b[0] - a[0]) * t, 1), "ly": round(a[1] + (b[1] - a[1]) * t, 1),
