@@ -52,6 +52,14 @@ def torch_reference():
     return torch_steps(model, x, y, nn.CrossEntropyLoss(), opt, 1, probs="softmax")[0]
 
 
+def as_torch(p, name, value):
+    """A trace value in torch's orientation: samples as rows, W (and its gradient) as (out, in)."""
+    v = np.asarray(value, dtype=float)
+    if name.startswith(("W", "dW")):
+        return v.T if p.weights == "in_out" else v
+    return v.T if v.ndim == 2 and p.layout == "columns" else v
+
+
 CASES = [{}, {"layout": "rows"}, {"weights": "in_out"}, {"layout": "rows", "weights": "in_out"},
          {"one_over_m": "dW"}, {"layout": "rows", "weights": "in_out", "one_over_m": "dW"}] + \
         [{"convention": c} for c in CONVENTIONS]
@@ -65,13 +73,7 @@ def test_every_convention_computes_what_torch_computes(keys):
     m = len(X)
 
     def rows(name):
-        """A trace value in torch's orientation: samples as rows, W as (out, in)."""
-        v = np.asarray(st[name], dtype=float)
-        if name.startswith(("W", "dW")) and p.weights == "in_out":
-            v = v.T
-        elif v.ndim == 2 and p.layout == "columns" and not name.startswith(("W", "dW")):
-            v = v.T
-        return v
+        return as_torch(p, name, st[name])
     for name in ("Z1", "A1", "Z2", "A2", "dW1", "db1", "dW2", "db2", "W1_next", "b1_next", "W2_next", "b2_next"):
         np.testing.assert_allclose(rows(name), ref[name], rtol=1e-12, atol=1e-14, err_msg=name)
     # with the 1/m in dW and db, Δ and ∂/∂A are those of mJ: m times torch's
@@ -271,13 +273,8 @@ def test_convention_worked_examples_match_torch(example):
     st = trace(p).steps[0]
     scale = p.m if p.per_sample else 1
     for name in ("Z1", "A1", "Z2", "A2", "dZ2", "dA1", "dZ1", "dW1", "db1", "dW2", "db2", "W1_next", "W2_next", "b2_next"):
-        v = np.asarray(st[name], dtype=float)
-        if name.startswith(("W", "dW")):
-            v = v.T if p.weights == "in_out" else v
-        elif v.ndim == 2 and p.layout == "columns":
-            v = v.T
         expected = ref[name] * (scale if name[:2] in ("dZ", "dA") else 1)
-        np.testing.assert_allclose(v, expected, rtol=1e-12, atol=1e-14, err_msg=f"{example} {name}")
+        np.testing.assert_allclose(as_torch(p, name, st[name]), expected, rtol=1e-12, atol=1e-14, err_msg=f"{example} {name}")
 
 
 def test_quantity_names_do_not_change_with_the_convention():

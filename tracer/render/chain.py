@@ -35,8 +35,6 @@ def _rows(left, lead, terms, rel, res, scale=None) -> list[Row]:
     return out
 
 
-
-
 def _total(terms, scale=None):
     """What the products a line shows add up to (times the 1/m before them), or None when
     some are not shown (a long sum, cut as `_rows` cuts it) or unknown."""
@@ -65,7 +63,7 @@ class Chain:
         """The 1/m in front of dW or db (one_over_m: dW) as the line writes it, or None."""
         e = self.q(name).expr
         if isinstance(e, ops.Mul) and isinstance(e.args[0], ops.Const) and e.args[0].param == "1/m":
-            return self.pr._print(e.args[0], None), const(e.args[0].q)
+            return self.pr.formula(e.args[0]), const(e.args[0].q)
         return None
 
     def q(self, name):

@@ -17,11 +17,11 @@ from ..losses import LOSSES
 from .chain import Chain
 from .entries import Entries, loss_terms
 from .escape import math_text
-from .figure import Names, build_figure
-from .shown import MARK as _MARK
 from ..conventions import describe
-from .notation import PARAMS
 from ..numtext import MIN_SIGNIFICANT
+from .figure import Names, build_figure
+from .notation import PARAMS
+from .shown import MARK as _MARK
 from .tex import Math, Row, op
 from .printer import (ACT_DEFINITION, ACT_DERIVATIVE, ACT_SYMBOL, Notation, Printer,
                       latex_text, loss_formula)
@@ -234,27 +234,27 @@ def facts(p, blank, loss_tex, n: Notation):
     side = "columns" if p.layout == "columns" else "rows"
     m = len(batches[0]) if len(batches) > 1 else p.m
     out = [
-        *([("Convention", [_t(describe(p.convention))])] if p.convention else []),
+        ("Convention", [_t(describe(p.convention))] if p.convention else None),
         ("Layout", [_t(f"samples as {side}: "), _m(layer_formula(p, n))]),
-        *([("Weights", weights_fact(p))] if weights_fact(p) else []),
+        ("Weights", weights_fact(p)),
         ("Bias", bias_fact(p)),
         ("Loss", [_t(loss_words(p) + " ("), _m(f"m = {m}"), _t(" sample" + ("" if m == 1 else "s")
                      + (" per batch" if len(batches) > 1 else "") + ", "), _m(f"n = {len(p.y[0])}"),
                   _t(" output" + ("" if len(p.y[0]) == 1 else "s") + ", "), _m(r"\hat{y}"), _t(" the network's output): "),
                   _m(n.symbol("J") + " = " + loss_tex, display=True)]),
-        *([("The 1/m", mean_fact(p, n))] if mean_fact(p, n) else []),
+        ("The 1/m", mean_fact(p, n)),
         ("Optimizer", optimizer_facts(p)),
         ("Steps", [_t(steps_words(p, batches))]),
     ]
+    out = [(k, segs) for k, segs in out if segs is not None]     # the facts that apply
     digits = f"{p.decimals} decimals (small ones to {MIN_SIGNIFICANT} significant digits)"
     if p.round is not None:     # hand mode: what is rounded and carried, and what is only shown
         rounding = (f" in hand mode: every quantity the sheet names is rounded to {p.round} decimals, halves "
                     "away from zero, and that rounded value is what the next lines use")
-        rest = "the values inside a line" if not blank else "values inside a line"
         if blank:
             out.append(("Numbers", [_t(p.numbers + rounding + f"; write every box to {p.round} decimals")]))
         else:
-            out.append(("Numbers", [_t(p.numbers + rounding + f"; {rest} are shown to {digits}; a result "
+            out.append(("Numbers", [_t(p.numbers + rounding + f"; the values inside a line are shown to {digits}; a result "
                                        "that the digits its line shows do not give is marked "), _m("{}" + _MARK)]))
     elif p.numbers == "symbolic":     # formulas: no digits shown, nothing rounded, no †
         out.append(("Numbers", [_t("symbolic: every entry is a formula in the parameters and data (sympy), "

@@ -11,8 +11,8 @@ from .escape import latex_escape
 from .tex import ATOM, POWER, PRODUCT, SUM, Math
 
 GREEK_DELTA = {"Delta": r"\Delta", "delta": r"\delta"}
-# the loss's letter (notation.loss): head and subscript of its symbol
-LOSS_SYMBOL = {"J": ("J",), "L": ("L",), "E": ("E", r"\mathrm{total}")}
+# the loss's letter (notation.loss): head and subscript of its symbol, and as plain text
+LOSS_SYMBOL = {"J": (("J",), "J"), "L": (("L",), "L"), "E": (("E", r"\mathrm{total}"), "E_total")}
 
 # A hyperparameter's symbol (ops.PARAMS): (LaTeX, plain text, precedence as an operand).  The
 # header names them so (η = 0.05); formulas write the symbol, the line below its value.
@@ -72,7 +72,7 @@ class Notation:
         self.delta = GREEK_DELTA[n.get("delta", "Delta")]
         self.names = list(n.get("names") or [])
         self.d = n.get("gradient", "partial") == "d"     # dW^{[l]}, dZ^{[l]} (DLS, CS231n)
-        self.loss = LOSS_SYMBOL[n.get("loss", "J")]
+        self.loss = LOSS_SYMBOL[n.get("loss", "J")][0]
         self.aug = aug
         self.text = text
 

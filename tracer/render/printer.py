@@ -54,12 +54,13 @@ class Printer:
         if f == 0:            # e.g. an irrational times ReLU's exact 0: zero, not 0.0000
             return Math("0", ink=1, value=Fraction(0))
         f = -f if negate else f
-        short = short_decimal(f, self.decimals) if self.trace.field.name == "float" else None
-        if short is not None:    # the float is exactly this decimal
-            return _signed(short, f < 0, value=Fraction(short))
-        noise = self.float_noise(f)
-        if noise is not None:    # 0.2 + 0.4 = 0.6000000000000001: 0.6, marked ≈, not 0.6000
-            return _signed(noise, f < 0, rounded=True, value=Fraction(noise))
+        if self.trace.field.name == "float":
+            short = short_decimal(f, self.decimals)
+            if short is not None:    # the float is exactly this decimal
+                return _signed(short, f < 0, value=Fraction(short))
+            noise = self.float_noise(f)
+            if noise is not None:    # 0.2 + 0.4 = 0.6000000000000001: 0.6, marked ≈, not 0.6000
+                return _signed(noise, f < 0, rounded=True, value=Fraction(noise))
         # rounded from an exact field's 60 digits, else from the float
         x = (-v.decimal() if negate else v.decimal()) if isinstance(v, Real) else f
         return self.decimal(x)
@@ -67,7 +68,7 @@ class Printer:
     def float_noise(self, f) -> str | None:
         """A float within rounding error (10⁻¹² relative) of a decimal of at most `decimals`
         digits: that decimal's text, else None."""
-        if self.trace.field.name != "float" or not math.isfinite(f):
+        if not math.isfinite(f):
             return None
         near = round(f, self.decimals)
         if abs(f - near) > 1e-12 * max(1.0, abs(f)):

@@ -18,7 +18,7 @@ from ..losses import LOSSES
 from ..messages import terminal_safe
 from ..numtext import plain, rounded, unicode_power
 from .printer import Printer
-from .notation import PARAMS
+from .notation import LOSS_SYMBOL, PARAMS
 from .tex import SUM, Math
 
 WIDTH = 100          # the title's underline at most
@@ -102,7 +102,7 @@ class Symbols:
         self.names = [terminal_safe(x) for x in (n.get("names") or [])]
         self.aug = problem.bias == "augmented"
         self.d = n.get("gradient") == "d"
-        self.loss = {"L": "L", "E": "E_total"}.get(n.get("loss"), "J")
+        self.loss = LOSS_SYMBOL[n.get("loss", "J")][1]
         self.per_sample = problem.per_sample     # ∂/∂A of ℒ = mJ (one_over_m: dW)
 
     def sup(self, l: str) -> str:
