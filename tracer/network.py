@@ -140,7 +140,7 @@ class Network:
             fused = FusedDelta(grad)
         if fused is None or rec.keep:   # fused, ∂J/∂Â is only read by the worksheet
             rec.compute(f"dA{L}", grad, "backward", L)
-        m = rec.env["Y"].shape[1 - self.feat] if self.per_sample else None
+        m = loss.counts(rec.env["Y"])[0] if self.per_sample else None     # this batch's m
         for lay in reversed(self.layers):
             l = lay.l
             rec.compute(f"dZ{l}", lay.delta(fused if l == L else None), "backward", l)

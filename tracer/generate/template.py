@@ -200,6 +200,7 @@ class Template:
         self.settings = GENERATE.check(raw.pop("generate", None), "generate")
         if raw.get("numbers") == "symbolic":
             raise TemplateError("numbers", "generate draws numeric variants: use exact or float")
+        in_out = _in_out(raw)
         self.sizes = None     # the network shorthand's sizes, when the template uses it
         self.given = {}       # which of its W, b the shorthand gives as literal numbers
         if isinstance(raw.get("network"), dict):
@@ -207,12 +208,12 @@ class Template:
             self.sizes = short.get("sizes")
             self.given = {k: k in short and not _is_spec(short[k]) and short[k] not in (None, False)
                           for k in ("W", "b")}
-            raw["network"] = _expand_network(short, _in_out(raw))
+            raw["network"] = _expand_network(short, in_out)
         self.raw = raw
         self.specs: list[RandomSpec] = []
         try:
             self._find(raw, "", ())
-            _imply_shapes(raw, self.specs, _in_out(raw))
+            _imply_shapes(raw, self.specs, in_out)
         except ProblemError as e:
             raise TemplateError(*self.explain(e.place, e.message)) from None
         self.warnings = _warnings(raw)
